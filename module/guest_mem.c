@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The checked accessor for guest memory (see guest_mem.h).  Everything
+ * the host reads or writes on a guest's behalf comes through
+ * denali_guest_ptr(): hypercall buffers, crash-report instruction bytes,
+ * the image loader's checks.  Pure logic, also built for host tests.
+ */
+#ifdef __KERNEL__
+#include <linux/string.h>
+#include "uapi/denali.h"
+#else
+#include <string.h>
+#include "uapi/denali.h"
+#endif
+
+#include "guest_mem.h"
+
+void denali_guest_mem_default_prot(struct denali_guest_mem *mem)
+{
+	u64 pages = mem->size >> DENALI_PAGE_SHIFT;
+	u64 first = DENALI_GUEST_IMAGE_BASE >> DENALI_PAGE_SHIFT;
+
+	if (first > pages)
+		first = pages;
+	memset(mem->prot, 0, first);
+	memset(mem->prot + first, DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE,
+	       pages - first);
+}
+
+void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
+		       u8 need)
+{
+	u64 end, page, last;
+
+	need |= DENALI_PAGE_PRESENT;
+	if (gva >= mem->size)
+		return NULL;
+	/* Overflow-safe: gva < size, so size - gva cannot wrap. */
+	if (len > mem->size - gva)
+		return NULL;
+	end = gva + len;
+	last = len ? (end - 1) >> DENALI_PAGE_SHIFT : gva >> DENALI_PAGE_SHIFT;
+	for (page = gva >> DENALI_PAGE_SHIFT; page <= last; page++)
+		if ((mem->prot[page] & need) != need)
+			return NULL;
+	return mem->host + gva;
+}
