@@ -4,8 +4,8 @@
  *
  * Everything a user does with Denali starts with an ioctl on this misc
  * device.  This file owns module init and exit and the dispatch of the
- * control ioctls; the CPU world switch lives in vcpu/, the virtual NIC in
- * vnic/.  The ioctl ABI is include/uapi/denali.h, described for people in
+ * control ioctls; VMs are made in vm.c, the CPU world switch lives in
+ * vcpu/, the virtual NIC in vnic/.  The ioctl ABI is include/uapi/denali.h, described for people in
  * docs/ABI.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "uapi/denali.h"
+#include "vm.h"
 
 #define DENALI_MODULE_VERSION "0.1.0"
 
@@ -55,6 +56,8 @@ static long denali_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case DENALI_GET_VERSION:
 		return denali_get_version(uarg);
+	case DENALI_CREATE_VM:
+		return denali_create_vm(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -79,9 +82,13 @@ static int __init denali_init(void)
 {
 	int err;
 
+	err = denali_switcher_init();
+	if (err)
+		return err;
 	err = misc_register(&denali_dev);
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", DENALI_DEVICE_NAME, err);
+		denali_switcher_exit();
 		return err;
 	}
 	pr_info("loaded, ABI %d.%d\n", DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
@@ -91,6 +98,7 @@ static int __init denali_init(void)
 static void __exit denali_exit(void)
 {
 	misc_deregister(&denali_dev);
+	denali_switcher_exit();
 	pr_info("unloaded\n");
 }
 

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypercalls: `int $0x1f` with the number in RAX (docs/ABI.md).  One
+ * switch, one function per call.  Every guest pointer goes through the
+ * checked accessor; a bad one is the guest's error (-EFAULT), never the
+ * host's problem.
+ */
+#include <linux/errno.h>
+#include <linux/minmax.h>
+
+#include "exits.h"
+#include "vm.h"
+
+static long hc_console_write(struct denali_vm *vm, u64 gva, u64 len)
+{
+	const char *src;
+
+	len = min_t(u64, len, DENALI_CONSOLE_WRITE_MAX);
+	src = denali_guest_ptr(&vm->mem, gva, len, DENALI_PAGE_PRESENT);
+	if (!src)
+		return -EFAULT;
+	denali_console_append(vm, src, len);
+	return len;
+}
+
+bool denali_hypercall(struct denali_vm *vm)
+{
+	struct denali_frame *r = &vm->vcpu.regs;
+	long ret;
+
+	switch (r->rax) {
+	case DENALI_HC_EXIT:
+		denali_vm_stop(vm, DENALI_STOP_EXIT, (s32)r->rdi);
+		return true;
+	case DENALI_HC_CONSOLE_WRITE:
+		ret = hc_console_write(vm, r->rdi, r->rsi);
+		break;
+	case DENALI_HC_NULL:
+		ret = 0;
+		break;
+	default:
+		ret = -ENOSYS;
+	}
+	r->rax = ret;
+	return false;
+}

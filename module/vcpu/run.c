@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run loop: DENALI_RUN runs a guest in the calling thread.
+ *
+ * Roadmap:
+ *   1. The vCPU's lifetime and entry state.
+ *   2. Host state the switcher does not handle: what C saves before the
+ *      switch and restores after it, with interrupts off.
+ *   3. Sanitizing the guest state on every entry.
+ *   4. One round trip, interrupts off: enter, exit, pass host events on.
+ *   5. The loop: signals, rescheduling, exits, stopping.
+ *
+ * The guest runs with interrupts enabled, so every host interrupt ends
+ * the round trip at once and is handed to Linux's own handler before
+ * interrupts are enabled again; the tick therefore preempts a guest like
+ * any thread, and signals are noticed within a tick.  The guest's FPU
+ * state is the task's own for the duration of DENALI_RUN (the kernel's
+ * guest-FPU swap, as KVM uses it), so context switches and kernel FPU use
+ * save and restore it like any user state, and the host process's own
+ * FPU state comes back untouched when DENALI_RUN returns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <asm/cpufeature.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/mce.h>
+#include <asm/msr.h>
+#include <asm/nospec-branch.h>
+#include <asm/pkru.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+
+#include "exits.h"
+#include "vm.h"
+
+static bool neutralize_syscall = true;
+module_param(neutralize_syscall, bool, 0644);
+MODULE_PARM_DESC(neutralize_syscall, "Clear EFER.SCE and SYSENTER_CS while a guest runs, so syscall/sysenter cannot reach host code (default on; off only for measuring its cost)");
+
+/* ---- 1. lifetime and entry state --------------------------------------- */
+
+int denali_vcpu_init(struct denali_vcpu *vcpu)
+{
+	return fpu_alloc_guest_fpstate(&vcpu->fpu) ? 0 : -ENOMEM;
+}
+
+void denali_vcpu_destroy(struct denali_vcpu *vcpu)
+{
+	fpu_free_guest_fpstate(&vcpu->fpu);
+}
+
+void denali_vcpu_reset(struct denali_vcpu *vcpu, u64 entry, u64 mem_size)
+{
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs.rip = entry;
+	vcpu->regs.rsp = mem_size;
+	vcpu->regs.rdi = mem_size;
+	vcpu->regs.rflags = DENALI_GUEST_ENTRY_RFLAGS;
+	vcpu->regs.cs = __USER_CS;
+	vcpu->regs.ss = __USER_DS;
+	vcpu->fs_base = 0;
+	vcpu->gs_base = 0;
+	vcpu->ds = vcpu->es = vcpu->fs = vcpu->gs = 0;
+	/* Linux's default for new tasks: only key 0 accessible. */
+	vcpu->pkru = cpu_feature_enabled(X86_FEATURE_OSPKE) ? 0x55555554 : 0;
+	vcpu->last_cpu = -1;
+}
+
+/* ---- 2. host state around the switch ----------------------------------- */
+
+/* DR7's local and global enables of the four breakpoints. */
+#define DR7_BREAKPOINTS 0xfful
+
+/*
+ * Per CPU, the host's values of MSRs that do not change while Linux runs
+ * (EFER, SYSENTER_CS), read at the first entry on that CPU; and the VM
+ * that last ran there, for the IBPB between VMs.
+ */
+struct host_cpu_state {
+	bool valid;
+	u64 efer;
+	u64 sysenter_cs;
+	u64 gs_base;
+	const struct denali_vm *last_vm;
+};
+static DEFINE_PER_CPU(struct host_cpu_state, host_cpu);
+
+/* What C saves around one round trip. */
+struct host_saved {
+	u64 fs_base;
+	u64 kernel_gs_base;
+	unsigned long dr7;
+	u32 pkru;
+	bool pkru_switched;
+	bool syscall_off;
+	bool ibrs;
+#ifdef X86_FEATURE_USER_SHSTK
+	u64 u_cet;
+	bool cet_off;
+#endif
+};
+
+static bool host_is_intel_like(void)
+{
+	return boot_cpu_data.x86_vendor != X86_VENDOR_AMD &&
+	       boot_cpu_data.x86_vendor != X86_VENDOR_HYGON;
+}
+
+static void host_save(struct denali_vm *vm, struct host_cpu_state *hc,
+		      struct host_saved *hs)
+{
+	struct denali_vcpu *vcpu = &vm->vcpu;
+
+	if (!hc->valid) {
+		rdmsrl(MSR_EFER, hc->efer);
+		if (boot_cpu_has(X86_FEATURE_SEP))
+			rdmsrl(MSR_IA32_SYSENTER_CS, hc->sysenter_cs);
+		rdmsrl(MSR_GS_BASE, hc->gs_base);
+		hc->valid = true;
+	}
+	rdmsrl(MSR_FS_BASE, hs->fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+
+	/* No host breakpoint may fire in the switcher or the guest. */
+	hs->dr7 = native_get_debugreg(7);
+	if (hs->dr7 & DR7_BREAKPOINTS)
+		native_set_debugreg(7, 0);
+
+	/* wrpkru is unprivileged: PKRU is guest state. */
+	hs->pkru_switched = false;
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		hs->pkru = read_pkru();
+		if (hs->pkru != vcpu->pkru) {
+			write_pkru(vcpu->pkru);
+			hs->pkru_switched = true;
+		}
+	}
+
+	/*
+	 * syscall from ring 3 jumps to the host's LSTAR at CPL0 on the
+	 * guest's stack, and host kernel text may still be in the TLB
+	 * (global pages): with EFER.SCE clear it is #UD instead.  Intel's
+	 * sysenter is #GP(0) with SYSENTER_CS zero (AMD: #UD in long mode).
+	 */
+	hs->syscall_off = neutralize_syscall;
+	if (hs->syscall_off) {
+		wrmsrl(MSR_EFER, hc->efer & ~EFER_SCE);
+		if (hc->sysenter_cs && host_is_intel_like())
+			wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	}
+
+	/* As Linux on return to user: IBRS off for ring 3. */
+	hs->ibrs = cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS);
+	if (hs->ibrs)
+		wrmsrl(MSR_IA32_SPEC_CTRL,
+		       this_cpu_read(x86_spec_ctrl_current) & ~SPEC_CTRL_IBRS);
+
+#ifdef X86_FEATURE_USER_SHSTK
+	/* The task's user shadow stack must not apply to the guest. */
+	hs->cet_off = cpu_feature_enabled(X86_FEATURE_USER_SHSTK);
+	if (hs->cet_off) {
+		rdmsrl(MSR_IA32_U_CET, hs->u_cet);
+		if (hs->u_cet)
+			wrmsrl(MSR_IA32_U_CET, 0);
+		else
+			hs->cet_off = false;
+	}
+#endif
+
+	/*
+	 * Linux issues an IBPB between processes; a CPU that last ran a
+	 * different VM gets one here, so no VM can steer another's
+	 * indirect branches.
+	 */
+	if (hc->last_vm != vm && boot_cpu_has(X86_FEATURE_IBPB))
+		wrmsrl(MSR_IA32_PRED_CMD, x86_pred_cmd);
+	hc->last_vm = vm;
+}
+
+static void host_restore(struct denali_vm *vm, struct host_cpu_state *hc,
+			 struct host_saved *hs)
+{
+	struct denali_vcpu *vcpu = &vm->vcpu;
+	u64 kgs;
+
+	if (hs->ibrs)
+		wrmsrl(MSR_IA32_SPEC_CTRL,
+		       this_cpu_read(x86_spec_ctrl_current));
+	if (hs->syscall_off) {
+		wrmsrl(MSR_EFER, hc->efer);
+		if (hc->sysenter_cs && host_is_intel_like())
+			wrmsrl(MSR_IA32_SYSENTER_CS, hc->sysenter_cs);
+	}
+#ifdef X86_FEATURE_USER_SHSTK
+	if (hs->cet_off)
+		wrmsrl(MSR_IA32_U_CET, hs->u_cet);
+#endif
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		vcpu->pkru = read_pkru();
+		if (vcpu->pkru != hs->pkru)
+			write_pkru(hs->pkru);
+	}
+	if (hs->dr7 & DR7_BREAKPOINTS)
+		native_set_debugreg(7, hs->dr7);
+
+	wrmsrl(MSR_FS_BASE, hs->fs_base);
+	/* No ring-3 instruction writes it (swapgs is privileged): check. */
+	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
+	if (WARN_ON_ONCE(kgs != hs->kernel_gs_base))
+		wrmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+}
+
+/* ---- 3. the guest state, sanitized on every entry ----------------------- */
+
+/* Flags a guest may set; IF is forced on, IOPL/NT/VM/RF/VIF/VIP off. */
+#define GUEST_RFLAGS_KEEP (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			   X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			   X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_AC | \
+			   X86_EFLAGS_ID)
+
+/* The lowest non-canonical address with 4-level paging; guests stay below. */
+#define GUEST_VA_LIMIT (1ull << 47)
+
+static u16 sane_selector(u16 sel)
+{
+	return sel == __USER_DS ? __USER_DS : 0;
+}
+
+static u64 sane_base(u64 base)
+{
+	return base < GUEST_VA_LIMIT ? base : 0;
+}
+
+static void load_guest(struct denali_pcpu *pcpu, struct denali_vm *vm,
+		       struct host_cpu_state *hc)
+{
+	struct denali_vcpu *vcpu = &vm->vcpu;
+	struct denali_frame *r = &pcpu->regs;
+
+	*r = vcpu->regs;
+	r->cs = __USER_CS;
+	r->ss = __USER_DS;
+	r->rflags = (r->rflags & GUEST_RFLAGS_KEEP) | X86_EFLAGS_IF |
+		    X86_EFLAGS_FIXED;
+	/* A non-canonical RIP would fault on the iretq, in ring 0. */
+	if (r->rip >= GUEST_VA_LIMIT)
+		r->rip = 0;
+
+	pcpu->guest_ds = sane_selector(vcpu->ds);
+	pcpu->guest_es = sane_selector(vcpu->es);
+	pcpu->guest_fs = sane_selector(vcpu->fs);
+	pcpu->guest_gs = sane_selector(vcpu->gs);
+	pcpu->guest_fs_base = sane_base(vcpu->fs_base);
+	pcpu->guest_gs_base = sane_base(vcpu->gs_base);
+	pcpu->guest_cr3 = denali_aspace_cr3(&vm->as);
+	pcpu->host_gs_base = hc->gs_base;
+	pcpu->nmi_pending = 0;
+	pcpu->mce_pending = 0;
+	native_store_gdt((struct desc_ptr *)&pcpu->host_gdt.limit);
+	pcpu->host_gdt_rw.limit = pcpu->host_gdt.limit;
+	pcpu->host_gdt_rw.base = (u64)get_cpu_gdt_rw(smp_processor_id());
+}
+
+static void save_guest(struct denali_pcpu *pcpu, struct denali_vm *vm)
+{
+	struct denali_vcpu *vcpu = &vm->vcpu;
+
+	vcpu->regs = pcpu->regs;
+	vcpu->ds = pcpu->guest_ds;
+	vcpu->es = pcpu->guest_es;
+	vcpu->fs = pcpu->guest_fs;
+	vcpu->gs = pcpu->guest_gs;
+	vcpu->fs_base = pcpu->guest_fs_base;
+	vcpu->gs_base = pcpu->guest_gs_base;
+}
+
+/* ---- 4. one round trip --------------------------------------------------- */
+
+/*
+ * Called through a pointer: the switcher returns from its exit path, not
+ * from the code a static analysis would follow, and objtool would take a
+ * direct call for a call that never returns.
+ */
+static unsigned int (*switcher_run)(struct denali_pcpu *) = denali_switcher_run;
+
+/*
+ * Linux's NMI entry for an NMI that a hypervisor took in its place, as
+ * KVM uses it: asm_exc_nmi_noist on 6.1, asm_exc_nmi_kvm_vmx on later
+ * kernels.  Kbuild looks in the kernel's Module.symvers for which one it
+ * exports; asm/idtentry.h declares both.
+ */
+#ifdef DENALI_HAVE_NMI_KVM_VMX
+#define HOST_NMI_ENTRY asm_exc_nmi_kvm_vmx
+#else
+#define HOST_NMI_ENTRY asm_exc_nmi_noist
+#endif
+
+/* An NMI we took instead of Linux: give it to Linux's NMI entry now. */
+static void pass_nmi(void)
+{
+	denali_call_host_handler((unsigned long)HOST_NMI_ENTRY);
+}
+
+static void pass_machine_check(const struct denali_frame *f, bool user)
+{
+	struct pt_regs regs = {
+		.ip = f->rip,
+		.cs = user ? __USER_CS : __KERNEL_CS,
+		.flags = X86_EFLAGS_IF,
+		.sp = f->rsp,
+		.ss = user ? __USER_DS : __KERNEL_DS,
+	};
+
+	do_machine_check(&regs);
+}
+
+/*
+ * Enter the guest once and come back, with interrupts off throughout.
+ * Host events taken on the way (interrupts, NMIs, machine checks) are
+ * handed to Linux before returning.  Returns the exit code of
+ * denali_switcher_run() and fills @exit.
+ */
+static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
+{
+	unsigned int cpu = smp_processor_id();
+	struct host_cpu_state *hc = this_cpu_ptr(&host_cpu);
+	struct denali_pcpu *pcpu = denali_this_pcpu();
+	struct host_saved hs;
+	unsigned int code;
+
+	denali_aspace_enter_cpu(&vm->as, cpu);
+	host_save(vm, hc, &hs);		/* first: reads the host's GS base */
+	load_guest(pcpu, vm, hc);
+
+	code = READ_ONCE(switcher_run)(pcpu);
+
+	host_restore(vm, hc, &hs);
+	exit->code = code;
+	exit->cr2 = pcpu->cr2;
+	exit->cpu = cpu;
+	if (code == DENALI_EXIT_INTERNAL) {
+		exit->fault_vector = pcpu->fault_vector;
+		exit->fault_rip = pcpu->fault_rip;
+		exit->fault_error_code = pcpu->fault_error_code;
+	} else if (code != DENALI_EXIT_ABORTED) {
+		save_guest(pcpu, vm);
+	}
+	if (code == X86_TRAP_DB)
+		native_set_debugreg(6, DR6_RESERVED);	/* as Linux expects */
+
+	/* Host events, still with interrupts off. */
+	if (code == X86_TRAP_NMI || pcpu->nmi_pending)
+		pass_nmi();
+	if (code == X86_TRAP_MC)
+		pass_machine_check(&vm->vcpu.regs, true);
+	if (pcpu->mce_pending)
+		pass_machine_check(&pcpu->regs, false);
+	if (code >= FIRST_EXTERNAL_VECTOR && code < 256 &&
+	    code != IA32_SYSCALL_VECTOR)
+		denali_call_host_handler(denali_host_handler(code));
+	return code;
+}
+
+/* ---- 5. the loop ------------------------------------------------------------ */
+
+static void fill_report(struct denali_vm *vm, struct denali_run *run)
+{
+	spin_lock(&vm->lock);
+	run->reason = vm->stop_reason;
+	run->exit_status = vm->exit_status;
+	if (vm->stop_reason == DENALI_STOP_CRASH)
+		run->crash = vm->crash;
+	spin_unlock(&vm->lock);
+}
+
+long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
+{
+	struct denali_exit exit;
+	long ret = 0;
+
+	if (!mutex_trylock(&vm->run_lock))
+		return -EBUSY;
+	if (READ_ONCE(vm->stop_reason))
+		goto report;
+
+	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+
+		/*
+		 * Preemption stays enabled: interrupts being off keeps us on
+		 * this CPU, and a preempt count of zero lets the tick that
+		 * ends a round trip see a quiescent state for RCU.
+		 */
+		local_irq_disable();
+		if (need_resched() || signal_pending(current)) {
+			local_irq_enable();
+			continue;
+		}
+		round_trip(vm, &exit);
+		local_irq_enable();
+
+		if (denali_handle_exit(vm, &exit))
+			break;
+	}
+	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, false);
+report:
+	if (!ret)
+		fill_report(vm, run);
+	mutex_unlock(&vm->run_lock);
+	return ret;
+}
