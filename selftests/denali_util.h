@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <grp.h>
 #include <sys/syscall.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "uapi/denali.h"
+#include "elf_builder.h"
 
 /* The unprivileged identity tests switch to: Debian's "nobody". */
 #define DENALI_TEST_UID 65534
@@ -114,6 +117,113 @@ static inline int denali_run_unprivileged(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/*
+ * An in-memory file holding @len bytes of @image, for image_fd; -errno on
+ * failure.
+ */
+static inline int denali_image_fd(const void *image, size_t len)
+{
+	int fd = memfd_create("denali-image", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, image, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+/*
+ * Create a VM of @mem bytes from the image in @image_fd.  Returns the VM fd,
+ * or -errno with the module's explanation copied to @err (of
+ * DENALI_ERROR_MAX bytes) when @err is not NULL.
+ */
+static inline int denali_create(int image_fd, unsigned long long mem,
+				const char *name, char *err)
+{
+	struct denali_create_vm c;
+	int dev, vm, saved;
+
+	memset(&c, 0, sizeof(c));
+	c.mem_size = mem;
+	c.image_fd = image_fd;
+	if (name)
+		snprintf(c.name, sizeof(c.name), "%s", name);
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	vm = ioctl(dev, DENALI_CREATE_VM, &c);
+	saved = errno;
+	close(dev);
+	if (err)
+		memcpy(err, c.error, DENALI_ERROR_MAX);
+	return vm < 0 ? -saved : vm;
+}
+
+/*
+ * Create a VM of @mem bytes whose image is @code (raw x86-64 machine
+ * code) at DENALI_GUEST_IMAGE_BASE, entered at its first byte.
+ */
+static inline int denali_create_code(const void *code, size_t len,
+				      unsigned long long mem)
+{
+	static unsigned char image[64 * 1024];
+	size_t n = elf_build_code(image, sizeof(image), code, len);
+	int fd, vm;
+
+	if (!n)
+		return -E2BIG;
+	fd = denali_image_fd(image, n);
+	if (fd < 0)
+		return fd;
+	vm = denali_create(fd, mem, NULL, NULL);
+	close(fd);
+	return vm;
+}
+
+/* Create a VM from a guest image file beside the test (guests/NAME.img). */
+static inline int denali_create_file(const char *name, unsigned long long mem)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int fd, vm;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	vm = denali_create(fd, mem, name, NULL);
+	close(fd);
+	return vm;
+}
+
+/* DENALI_RUN once; 0 with @run filled, or -errno (e.g. -EINTR). */
+static inline int denali_run(int vm, struct denali_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	return ioctl(vm, DENALI_RUN, run) ? -errno : 0;
+}
+
+/* Read everything the console holds until end of file into @buf. */
+static inline ssize_t denali_console_drain(int vm, char *buf, size_t cap)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got + 1 < cap) {
+		n = read(vm, buf + got, cap - 1 - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	buf[got] = '\0';
+	return got;
 }
 
 #endif /* DENALI_SELFTEST_UTIL_H */
