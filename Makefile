@@ -2,7 +2,8 @@
 #
 # Denali for Linux: top-level build.
 #
-#   make              denali.ko for every test kernel, denalictl, selftests
+#   make              denali.ko for every test kernel, denalictl, guests,
+#                     selftests
 #   make KDIR=DIR     denali.ko for the kernel built in DIR instead, e.g.
 #                     KDIR=/lib/modules/$(uname -r)/build
 #   make check        everything, then host tests, checkpatch and the
@@ -19,7 +20,7 @@ LANE ?= $(firstword $(shell tools/testvm/run --list-lanes))
 # The kernel meta-packages the lanes boot; each gets its own denali.ko.
 KERNEL_METAS := $(shell grep -v '^\#' tools/testvm/lanes | awk 'NF {print $$2}' | sort -u)
 
-all: module userspace selftests
+all: module userspace guests selftests
 
 # Host packages, test kernels with their headers, the kernel's test and
 # style tools.  Each step returns at once when its work is already done.
@@ -42,7 +43,15 @@ userspace: deps
 	@$(MAKE) -s -C userspace/denalictl OUTPUT=$(TOP)/build/userspace
 	@echo "  denalictl  build/userspace/denalictl"
 
-selftests: deps
+# libilwaco first, so the two guest builds never race to rebuild it.
+guests: deps
+	@$(MAKE) -s -C libilwaco OUTPUT=$(TOP)/build/libilwaco
+	@$(MAKE) -s -C guests OUTPUT=$(TOP)/build/guests
+	@$(MAKE) -s -C selftests/guests OUTPUT=$(TOP)/build/kselftest/denali/guests
+	@echo "  guests     build/guests/, build/kselftest/denali/guests/"
+
+# The in-VM tests load their guests from beside them.
+selftests: deps guests
 	@$(MAKE) -s -C selftests INSTALL=$(TOP)/build/kselftest
 	@echo "  selftests  build/kselftest/"
 
@@ -61,4 +70,4 @@ clean:
 distclean: clean
 	rm -rf cache
 
-.PHONY: all deps module userspace selftests check demo vm-shell clean distclean
+.PHONY: all deps module userspace guests selftests check demo vm-shell clean distclean

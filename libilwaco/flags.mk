@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# How libilwaco and its guests are compiled and linked: included by
+# libilwaco/Makefile (to build the library) and by guest.mk (to build
+# guests), so the two can never disagree.  Sets ILWACO_DIR, ILWACO_TOP,
+# ILWACO_CFLAGS, ILWACO_ASFLAGS and ILWACO_LDFLAGS.
+
+ILWACO_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+ILWACO_TOP := $(abspath $(ILWACO_DIR)/..)
+
+# Guests run alone in ring 3 with no C library, no kernel and no dynamic
+# linker behind them, hence:
+#   -ffreestanding -nostdinc -isystem <gcc's own headers>
+#                       only the compiler's headers (stdarg.h, stddef.h,
+#                       stdint.h...); the host's glibc headers would
+#                       compile and then fail at link or run time;
+#   -fno-builtin        printf and friends are libilwaco's, not the C
+#                       library's: GCC must not rewrite printf("x\n") into
+#                       puts() or assume other library behaviour;
+#   -fno-pic -fno-pie   the image is linked at a fixed address;
+#   -fno-stack-protector  no canary: it lives at %fs:0x28 and guests own
+#                       FS (the state_junk test writes junk into it);
+#   -fcf-protection=none  no endbr64 or CET notes: the monitor runs guests
+#                       without IBT or shadow stacks;
+#   -fno-asynchronous-unwind-tables  no .eh_frame: nothing unwinds;
+#   -mno-red-zone       not needed for exceptions or hypercalls (the CPU
+#                       switches to the monitor's stack on every entry to
+#                       ring 0, so the guest's stack below RSP is never
+#                       written), but kept so that libilwaco's future
+#                       virtual-interrupt delivery may build frames on the
+#                       interrupted stack without first skipping 128 bytes
+#                       of red zone.  It costs a few stack adjustments in
+#                       leaf functions; libgcc's helpers do use a red
+#                       zone, so such delivery must still avoid running
+#                       on top of a leaf that is inside libgcc.
+ILWACO_CFLAGS := -O2 -g -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-builtin -mno-red-zone -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-I$(ILWACO_DIR)/include -I$(ILWACO_TOP)/include
+
+ILWACO_ASFLAGS := -g -nostdinc -fno-pic -fno-pie -D__ASSEMBLY__ \
+	-I$(ILWACO_DIR)/include -I$(ILWACO_TOP)/include
+
+# The link recipe, spelled out without variables for anyone linking by
+# hand (run from libilwaco/, or give guest.lds's path):
+#   $(CC) -static -nostdlib -no-pie -Wl,-T,guest.lds -Wl,--build-id=none \
+#         -Wl,-z,noexecstack -o X.img OBJS libilwaco.a -lgcc
+# libgcc supplies what GCC may call on its own (128-bit division...).
+ILWACO_LDFLAGS := -static -nostdlib -no-pie -Wl,-T,$(ILWACO_DIR)/guest.lds \
+	-Wl,--build-id=none -Wl,-z,noexecstack

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Building Denali guest images from C files, for other Makefiles.
+#
+# Usage, in a Makefile that sets OUTPUT (where images go) first:
+#
+#   OUTPUT ?= ../build/guests
+#   include ../libilwaco/guest.mk
+#   all: $(OUTPUT)/hello.img
+#   $(eval $(call ilwaco_guest,hello,hello.c util.c))
+#   CFLAGS_hello.o := -DEXTRA   # optional: flags for one object
+#
+# ilwaco_guest NAME,SOURCES links $(OUTPUT)/NAME.img from SOURCES (C files
+# beside the Makefile) and libilwaco.a.  Objects go to $(ILWACO_OBJDIR)
+# ($(OUTPUT)/.obj unless set), the library to $(ILWACO_OUTPUT)
+# (build/libilwaco unless set); the library is (re)built by its own
+# Makefile whenever an image is needed, so it never goes stale.
+#
+# Also defined: ILWACO_CFLAGS, ILWACO_LDFLAGS (flags.mk), ILWACO_LIB, and
+# ILWACO_LINK, the link command for a rule whose prerequisites are the
+# image's objects.
+
+include $(dir $(lastword $(MAKEFILE_LIST)))flags.mk
+
+# The rules below must not become the including Makefile's default goal.
+ilwaco_saved_goal := $(.DEFAULT_GOAL)
+
+override OUTPUT := $(abspath $(OUTPUT))
+ILWACO_OBJDIR ?= $(OUTPUT)/.obj
+ILWACO_OUTPUT ?= $(ILWACO_TOP)/build/libilwaco
+override ILWACO_OUTPUT := $(abspath $(ILWACO_OUTPUT))
+ILWACO_LIB := $(ILWACO_OUTPUT)/libilwaco.a
+
+ILWACO_LINK = $(CC) $(ILWACO_LDFLAGS) -o $@ $(filter %.o,$^) \
+	$(ILWACO_LIB) -lgcc
+
+# Always ask libilwaco's Makefile: it knows the library's sources.  When
+# nothing changed the archive keeps its timestamp and no image relinks.
+$(ILWACO_LIB): ilwaco-force
+	@$(MAKE) --no-print-directory -C $(ILWACO_DIR) OUTPUT=$(ILWACO_OUTPUT)
+
+ilwaco-force:
+.PHONY: ilwaco-force
+
+$(ILWACO_OBJDIR)/%.o: %.c $(ILWACO_DIR)/flags.mk
+	@mkdir -p $(@D)
+	$(CC) $(ILWACO_CFLAGS) $(CFLAGS_$(@F)) -MMD -MP -c -o $@ $<
+
+define ilwaco_guest
+$(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/%.o) $(ILWACO_LIB) \
+		$(ILWACO_DIR)/guest.lds
+	@mkdir -p $$(@D)
+	$$(ILWACO_LINK)
+-include $(2:%.c=$(ILWACO_OBJDIR)/%.d)
+endef
+
+.DEFAULT_GOAL := $(ilwaco_saved_goal)

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line value parsing for denalictl; see parse.h.
+ *
+ * parse_size() is hand-written rather than built on strtoull() because
+ * strtoull() accepts what a size must not be: leading spaces, a sign
+ * ("-1" silently becomes 2^64 - 1), and hex or octal prefixes; and it
+ * reports overflow only through errno.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "parse.h"
+#include "uapi/denali.h"
+
+int parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0, mult = 1;
+	bool too_big = false;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		/*
+		 * Keep reading digits after an overflow: the syntax is
+		 * checked in full first, so "99999999999999999999x" is
+		 * malformed (-EINVAL), not too large.
+		 */
+		if (v > (DENALICTL_SIZE_MAX - (*p - '0')) / 10)
+			too_big = true;
+		else
+			v = v * 10 + (*p - '0');
+	}
+	if (p == s)
+		return -EINVAL;		/* no digits: sign, space, letter */
+
+	switch (*p) {
+	case 'K': case 'k':
+		mult = 1ull << 10;
+		p++;
+		break;
+	case 'M': case 'm':
+		mult = 1ull << 20;
+		p++;
+		break;
+	case 'G': case 'g':
+		mult = 1ull << 30;
+		p++;
+		break;
+	}
+	if (*p)
+		return -EINVAL;		/* junk after the number or suffix */
+
+	if (too_big || v > DENALICTL_SIZE_MAX / mult)
+		return -ERANGE;
+	if (!v)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+bool valid_vm_name(const char *name)
+{
+	size_t i, len;
+
+	if (!name)
+		return false;
+	len = strlen(name);
+	if (len < 1 || len > DENALI_NAME_MAX - 1)
+		return false;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
