@@ -102,10 +102,10 @@ enum denali_hypercall {
 	/* exit(status: RDI, int): stop the VM; never returns. */
 	DENALI_HC_EXIT		= 1,
 	/*
-	 * console_write(buf: RDI, len: RSI): append len bytes at guest address
-	 * buf to the console; returns the count written, which is less than
-	 * len only when len > DENALI_CONSOLE_WRITE_MAX.  -EFAULT if the bytes
-	 * are not all in guest memory.
+	 * console_write(buf: RDI, len: RSI): append the bytes at guest address
+	 * buf to the console; returns the count written,
+	 * min(len, DENALI_CONSOLE_WRITE_MAX).  -EFAULT unless all of
+	 * [buf, buf + len) is mapped guest memory (for len 0: buf's page).
 	 */
 	DENALI_HC_CONSOLE_WRITE	= 2,
 	/* null(): returns 0; for measuring the round trip. */

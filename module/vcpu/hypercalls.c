@@ -15,10 +15,11 @@ static long hc_console_write(struct denali_vm *vm, u64 gva, u64 len)
 {
 	const char *src;
 
-	len = min_t(u64, len, DENALI_CONSOLE_WRITE_MAX);
+	/* The whole buffer the guest names must be its own, not just a head. */
 	src = denali_guest_ptr(&vm->mem, gva, len, DENALI_PAGE_PRESENT);
 	if (!src)
 		return -EFAULT;
+	len = min_t(u64, len, DENALI_CONSOLE_WRITE_MAX);
 	denali_console_append(vm, src, len);
 	return len;
 }
