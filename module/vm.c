@@ -41,6 +41,7 @@ module_param(max_total_mem_mb, uint, 0444);
 MODULE_PARM_DESC(max_total_mem_mb, "Guest memory of all VMs together, in MiB (default: half of RAM)");
 
 static atomic64_t total_charged = ATOMIC64_INIT(0);
+static atomic64_t last_serial = ATOMIC64_INIT(0);
 static DEFINE_IDA(vm_ids);
 
 static u64 total_cap_bytes(void)
@@ -370,6 +371,7 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 		return err;
 	}
 	vm->id = err;
+	vm->serial = atomic64_inc_return(&last_serial);
 	if (ctx->req.name[0])
 		strscpy(vm->name, ctx->req.name, sizeof(vm->name));
 	else

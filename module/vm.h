@@ -39,7 +39,8 @@ struct denali_vcpu {
 };
 
 struct denali_vm {
-	u32 id;
+	u32 id;			/* reused once the VM is gone */
+	u64 serial;		/* never reused while the module is loaded */
 	char name[DENALI_NAME_MAX];
 	u64 charged;		/* bytes counted against the global cap */
 

@@ -88,7 +88,7 @@ struct host_cpu_state {
 	u64 efer;
 	u64 sysenter_cs;
 	u64 gs_base;
-	const struct denali_vm *last_vm;
+	u64 last_serial;	/* vm->serial: a freed VM's address is reused */
 };
 static DEFINE_PER_CPU(struct host_cpu_state, host_cpu);
 
@@ -179,9 +179,9 @@ static void host_save(struct denali_vm *vm, struct host_cpu_state *hc,
 	 * different VM gets one here, so no VM can steer another's
 	 * indirect branches.
 	 */
-	if (hc->last_vm != vm && boot_cpu_has(X86_FEATURE_IBPB))
+	if (hc->last_serial != vm->serial && boot_cpu_has(X86_FEATURE_IBPB))
 		wrmsrl(MSR_IA32_PRED_CMD, x86_pred_cmd);
-	hc->last_vm = vm;
+	hc->last_serial = vm->serial;
 }
 
 static void host_restore(struct denali_vm *vm, struct host_cpu_state *hc,
