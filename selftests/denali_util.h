@@ -60,8 +60,11 @@ static inline int denali_module_loaded(void)
 	return access("/sys/module/denali", F_OK) == 0;
 }
 
-/* Load denali.ko; 0 or a negative errno (-EEXIST if already loaded). */
-static inline int denali_load_module(void)
+/*
+ * Load denali.ko with module parameters @params ("" for none); 0 or a
+ * negative errno (-EEXIST if already loaded).
+ */
+static inline int denali_load_module_with(const char *params)
 {
 	char path[PATH_MAX];
 	int fd, ret;
@@ -72,9 +75,15 @@ static inline int denali_load_module(void)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* Load denali.ko; 0 or a negative errno (-EEXIST if already loaded). */
+static inline int denali_load_module(void)
+{
+	return denali_load_module_with("");
 }
 
 /* Unload denali.ko without waiting; 0 or a negative errno. */

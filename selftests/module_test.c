@@ -73,4 +73,75 @@ TEST_F(module, unload_refused_while_device_open)
 	EXPECT_EQ(0, denali_unload_module());
 }
 
+/* exit(0) */
+static const unsigned char exit0[] = {
+	0xb8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xff, 0xcd, 0x1f,
+};
+
+TEST_F(module, global_memory_cap_is_enforced)
+{
+	char err[DENALI_ERROR_MAX];
+	int vms[3], fd, extra;
+	unsigned char image[8192];
+	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	unsigned int i;
+
+	ASSERT_EQ(0, denali_load_module_with("max_total_mem_mb=3"));
+	fd = denali_image_fd(image, n);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++) {
+		vms[i] = denali_create(fd, 1 << 20, NULL, err);
+		ASSERT_LE(0, vms[i]) TH_LOG("VM %u: %s", i, err);
+	}
+	/* The fourth MiB is over the cap. */
+	EXPECT_EQ(-ENOSPC, denali_create(fd, 1 << 20, NULL, err));
+	EXPECT_NE(NULL, strstr(err, "max_total_mem_mb")) TH_LOG("%s", err);
+	/* Freeing one makes room again. */
+	close(vms[0]);
+	extra = denali_create(fd, 1 << 20, NULL, err);
+	EXPECT_LE(0, extra) TH_LOG("%s", err);
+	close(extra);
+	close(vms[1]);
+	close(vms[2]);
+	close(fd);
+	EXPECT_EQ(0, denali_unload_module());
+}
+
+TEST_F(module, per_vm_memory_limit_is_a_parameter)
+{
+	char err[DENALI_ERROR_MAX];
+	unsigned char image[8192];
+	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	int fd, vm;
+
+	ASSERT_EQ(0, denali_load_module_with("max_vm_mem_mb=2"));
+	fd = denali_image_fd(image, n);
+	ASSERT_LE(0, fd);
+	vm = denali_create(fd, 2 << 20, NULL, err);
+	EXPECT_LE(0, vm) TH_LOG("%s", err);
+	close(vm);
+	EXPECT_EQ(-EINVAL, denali_create(fd, (2 << 20) + 4096, NULL, err));
+	EXPECT_NE(NULL, strstr(err, "max_vm_mem_mb")) TH_LOG("%s", err);
+	close(fd);
+	EXPECT_EQ(0, denali_unload_module());
+}
+
+TEST_F(module, unload_refused_while_a_vm_exists)
+{
+	unsigned char image[8192];
+	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	int fd, vm;
+
+	ASSERT_EQ(0, denali_load_module());
+	fd = denali_image_fd(image, n);
+	ASSERT_LE(0, fd);
+	vm = denali_create(fd, 1 << 20, NULL, NULL);
+	ASSERT_LE(0, vm);
+	close(fd);
+	/* The VM fd holds the module, even with /dev/denali closed. */
+	EXPECT_EQ(-EWOULDBLOCK, denali_unload_module());
+	close(vm);
+	EXPECT_EQ(0, denali_unload_module());
+}
+
 TEST_HARNESS_MAIN
