@@ -58,6 +58,12 @@ static long denali_dev_ioctl(struct file *file, unsigned int cmd,
 		return denali_get_version(uarg);
 	case DENALI_CREATE_VM:
 		return denali_create_vm(uarg);
+	case DENALI_LIST_VMS:
+		return denali_list_vms(uarg);
+	case DENALI_DESTROY_VM:
+		return denali_destroy_vm(uarg);
+	case DENALI_OPEN_VM:
+		return denali_open_vm(uarg);
 	default:
 		return -ENOTTY;
 	}

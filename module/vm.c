@@ -1,36 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Creating VMs, and the VM file descriptor.
+ * VMs: making them, finding them, ending them, and the VM file.
  *
- * DENALI_CREATE_VM checks every field of its argument, reserves the
- * guest's memory against the per-VM and global limits, allocates and
- * zeroes it (charged to the creator's memory cgroup), loads the image,
- * builds the page tables and the vCPU, and returns an anonymous-inode
- * file descriptor that owns the VM: closing its last reference frees
- * everything.  Any failure says why in the error text handed back to the
- * caller, so `denalictl` can print it.
+ * Roadmap:
+ *   1. Limits and accounting (module parameters).
+ *   2. The registry: every live VM by id, for listing and naming.
+ *   3. The VM file: DENALI_RUN, DENALI_GET_STATS, the console.
+ *   4. Listing, destroying and opening VMs by id.
+ *   5. Creation.
  *
- * On the VM fd: DENALI_RUN (vcpu/run.c), and read(2)/poll(2) for the
- * console.  Lock order: vm->run_lock, then vm->lock (a spinlock, held
- * only for the stop state and the console's indices).
+ * A VM is reference-counted: each open file for it holds a reference, and
+ * so does a lookup in progress.  The registry holds none; a VM leaves it
+ * when destroyed or freed, so listing and naming never keep a VM alive.
+ * Guest memory is freed when the last reference goes.
+ *
+ * Lock order: vm->run_lock, then registry_lock, then vm->lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include "image.h"
 #include "vm.h"
+
+/* ---- 1. limits and accounting ------------------------------------------ */
 
 static unsigned int max_vm_mem_mb = 1024;
 module_param(max_vm_mem_mb, uint, 0444);
@@ -40,9 +45,12 @@ static unsigned int max_total_mem_mb;
 module_param(max_total_mem_mb, uint, 0444);
 MODULE_PARM_DESC(max_total_mem_mb, "Guest memory of all VMs together, in MiB (default: half of RAM)");
 
+static unsigned int max_vms_per_user = 4096;
+module_param(max_vms_per_user, uint, 0644);
+MODULE_PARM_DESC(max_vms_per_user, "VMs one user may have at once (default 4096; root is not limited)");
+
 static atomic64_t total_charged = ATOMIC64_INIT(0);
 static atomic64_t last_serial = ATOMIC64_INIT(0);
-static DEFINE_IDA(vm_ids);
 
 static u64 total_cap_bytes(void)
 {
@@ -61,84 +69,78 @@ static bool charge(u64 bytes)
 	return true;
 }
 
-/* ---- console ---------------------------------------------------------- */
+/* ---- 2. the registry ----------------------------------------------------- */
 
-void denali_console_append(struct denali_vm *vm, const char *data, u64 len)
+/* id -> struct denali_vm; ids allocated here too. */
+static DEFINE_XARRAY_ALLOC1(registry);
+static DEFINE_MUTEX(registry_lock);
+
+/* May the caller see and control @vm? */
+static bool may_control(const struct denali_vm *vm)
 {
-	struct denali_console *con = &vm->console;
-	u64 i;
-
-	spin_lock(&vm->lock);
-	if (len > DENALI_CONSOLE_BYTES) {
-		con->dropped += len - DENALI_CONSOLE_BYTES;
-		data += len - DENALI_CONSOLE_BYTES;
-		len = DENALI_CONSOLE_BYTES;
-	}
-	for (i = 0; i < len; i++)
-		con->buf[(con->head + i) % DENALI_CONSOLE_BYTES] = data[i];
-	con->head += len;
-	if (con->head - con->tail > DENALI_CONSOLE_BYTES) {
-		con->dropped += con->head - con->tail - DENALI_CONSOLE_BYTES;
-		con->tail = con->head - DENALI_CONSOLE_BYTES;
-	}
-	spin_unlock(&vm->lock);
-	wake_up_interruptible(&vm->console_wq);
+	return uid_eq(vm->owner, current_euid()) || capable(CAP_SYS_ADMIN);
 }
 
-static bool console_readable(struct denali_vm *vm)
+static unsigned int vms_of(kuid_t uid)
 {
-	bool ready;
+	struct denali_vm *vm;
+	unsigned long id;
+	unsigned int n = 0;
 
-	spin_lock(&vm->lock);
-	ready = vm->console.head != vm->console.tail || vm->stop_reason;
-	spin_unlock(&vm->lock);
-	return ready;
+	xa_for_each(&registry, id, vm)
+		if (uid_eq(vm->owner, uid))
+			n++;
+	return n;
 }
 
-static ssize_t denali_vm_read(struct file *file, char __user *ubuf,
-			      size_t count, loff_t *ppos)
+static void unlist(struct denali_vm *vm)
 {
-	struct denali_vm *vm = file->private_data;
-	struct denali_console *con = &vm->console;
-	char bounce[256];
-	size_t done = 0;
-
-	if (!count)
-		return 0;
-	while (!console_readable(vm)) {
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (wait_event_interruptible(vm->console_wq,
-					     console_readable(vm)))
-			return -ERESTARTSYS;
+	mutex_lock(&registry_lock);
+	if (vm->listed) {
+		xa_erase(&registry, vm->id);
+		vm->listed = false;
 	}
-	while (done < count) {
-		size_t n = 0, want = min(count - done, sizeof(bounce));
-
-		spin_lock(&vm->lock);
-		while (n < want && con->tail != con->head) {
-			bounce[n++] = con->buf[con->tail % DENALI_CONSOLE_BYTES];
-			con->tail++;
-		}
-		spin_unlock(&vm->lock);
-		if (!n)
-			break;
-		if (copy_to_user(ubuf + done, bounce, n))
-			return done ? done : -EFAULT;
-		done += n;
-	}
-	return done;
+	mutex_unlock(&registry_lock);
 }
 
-static __poll_t denali_vm_poll(struct file *file, poll_table *wait)
+static void denali_vm_free(struct kref *ref)
 {
-	struct denali_vm *vm = file->private_data;
+	struct denali_vm *vm = container_of(ref, struct denali_vm, ref);
 
-	poll_wait(file, &vm->console_wq, wait);
-	return console_readable(vm) ? EPOLLIN | EPOLLRDNORM : 0;
+	unlist(vm);
+	denali_vcpu_destroy(&vm->vcpu);
+	denali_aspace_destroy(&vm->as);
+	vfree(vm->mem.host);
+	kvfree(vm->mem.prot);
+	kvfree(vm->console.buf);
+	put_pid(vm->runner);
+	if (vm->charged)
+		atomic64_sub(vm->charged, &total_charged);
+	kfree(vm);
 }
 
-/* ---- stopping ---------------------------------------------------------- */
+static void vm_put(struct denali_vm *vm)
+{
+	kref_put(&vm->ref, denali_vm_free);
+}
+
+/*
+ * The VM with @id, with a reference, if the caller may control it;
+ * -ENOENT otherwise, so ids reveal nothing of other users' VMs.
+ */
+static struct denali_vm *lookup(u32 id)
+{
+	struct denali_vm *vm;
+
+	mutex_lock(&registry_lock);
+	vm = xa_load(&registry, id);
+	if (vm && (!may_control(vm) || !kref_get_unless_zero(&vm->ref)))
+		vm = NULL;
+	mutex_unlock(&registry_lock);
+	return vm ? vm : ERR_PTR(-ENOENT);
+}
+
+/* ---- 3. the VM file ---------------------------------------------------- */
 
 void denali_vm_stop(struct denali_vm *vm, u32 reason, s32 status)
 {
@@ -151,8 +153,6 @@ void denali_vm_stop(struct denali_vm *vm, u32 reason, s32 status)
 	/* Readers waiting on an empty console now see end of file. */
 	wake_up_interruptible(&vm->console_wq);
 }
-
-/* ---- the VM fd ----------------------------------------------------------- */
 
 static long denali_vm_ioctl_run(struct denali_vm *vm,
 				struct denali_run __user *uarg)
@@ -180,6 +180,32 @@ out:
 	return ret;
 }
 
+static long denali_vm_ioctl_stats(struct denali_vm *vm,
+				  struct denali_stats __user *uarg)
+{
+	struct denali_stats st;
+
+	if (copy_from_user(&st, uarg, sizeof(st)))
+		return -EFAULT;
+	if (st.flags || st.pad || memchr_inv(st.reserved, 0,
+					     sizeof(st.reserved)))
+		return -EINVAL;
+	memset(&st, 0, sizeof(st));
+	/*
+	 * Written by the running thread alone; a torn read is impossible
+	 * for aligned u64 on x86-64, and a slightly stale one harmless.
+	 */
+	st.runs = READ_ONCE(vm->stats.runs);
+	memcpy(st.exits, vm->stats.exits, sizeof(st.exits));
+	memcpy(st.hypercalls, vm->stats.hypercalls, sizeof(st.hypercalls));
+	st.guest_ns = READ_ONCE(vm->stats.guest_ns);
+	spin_lock(&vm->lock);
+	st.console_bytes = vm->console.written;
+	st.console_dropped = vm->console.dropped;
+	spin_unlock(&vm->lock);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -188,28 +214,28 @@ static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case DENALI_RUN:
 		return denali_vm_ioctl_run(vm, (void __user *)arg);
+	case DENALI_GET_STATS:
+		return denali_vm_ioctl_stats(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static void denali_vm_free(struct denali_vm *vm)
+static ssize_t denali_vm_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
 {
-	denali_vcpu_destroy(&vm->vcpu);
-	denali_aspace_destroy(&vm->as);
-	vfree(vm->mem.host);
-	kvfree(vm->mem.prot);
-	kvfree(vm->console.buf);
-	if (vm->id)
-		ida_free(&vm_ids, vm->id);
-	if (vm->charged)
-		atomic64_sub(vm->charged, &total_charged);
-	kfree(vm);
+	return denali_console_read(file->private_data, file, ubuf, count,
+				   ppos);
+}
+
+static __poll_t denali_vm_poll(struct file *file, poll_table *wait)
+{
+	return denali_console_poll(file->private_data, file, wait);
 }
 
 static int denali_vm_release(struct inode *inode, struct file *file)
 {
-	denali_vm_free(file->private_data);
+	vm_put(file->private_data);
 	return 0;
 }
 
@@ -223,7 +249,145 @@ static const struct file_operations denali_vm_fops = {
 	.llseek = noop_llseek,
 };
 
-/* ---- creation ------------------------------------------------------------- */
+/*
+ * A new file for @vm, taking a reference, reading the console from the
+ * oldest byte kept; returns the fd, or a negative errno.
+ */
+static int vm_file(struct denali_vm *vm)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile("denali-vm", &denali_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	kref_get(&vm->ref);
+	file->f_pos = denali_console_start(vm);
+	fd_install(fd, file);
+	return fd;
+}
+
+/* ---- 4. listing, destroying and opening ---------------------------------- */
+
+static void fill_info(struct denali_vm_info *info, struct denali_vm *vm)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = vm->id;
+	strscpy(info->name, vm->name, sizeof(info->name));
+	info->mem_size = vm->mem.size;
+	info->owner_uid = from_kuid_munged(current_user_ns(), vm->owner);
+	spin_lock(&vm->lock);
+	info->runner_pid = vm->runner ? pid_vnr(vm->runner) : 0;
+	info->state = vm->stop_reason ? DENALI_VM_STOPPED :
+		      vm->running ? DENALI_VM_RUNNING : DENALI_VM_READY;
+	info->stop_reason = vm->stop_reason;
+	info->exit_status = vm->exit_status;
+	if (vm->stop_reason == DENALI_STOP_CRASH) {
+		info->crash_cause = vm->crash.cause;
+		info->crash_vector = vm->crash.vector;
+		memcpy(info->crash_description, vm->crash.description,
+		       sizeof(info->crash_description));
+	}
+	spin_unlock(&vm->lock);
+}
+
+long denali_list_vms(struct denali_list_vms __user *uarg)
+{
+	struct denali_vm_info *infos = NULL;
+	struct denali_list_vms req;
+	struct denali_vm *vm;
+	unsigned long id;
+	u32 count = 0, total = 0;
+	long ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.capacity) {
+		infos = kvcalloc(min_t(u32, req.capacity, 65536),
+				 sizeof(*infos), GFP_KERNEL);
+		if (!infos)
+			return -ENOMEM;
+	}
+
+	mutex_lock(&registry_lock);
+	xa_for_each(&registry, id, vm) {
+		if (!may_control(vm))
+			continue;
+		if (count < req.capacity && count < 65536)
+			fill_info(&infos[count++], vm);
+		total++;
+	}
+	mutex_unlock(&registry_lock);
+
+	if (count && copy_to_user(u64_to_user_ptr(req.vms), infos,
+				  count * sizeof(*infos)))
+		ret = -EFAULT;
+	else if (put_user(count, &uarg->count) || put_user(total, &uarg->total))
+		ret = -EFAULT;
+	kvfree(infos);
+	return ret;
+}
+
+static struct denali_vm *lookup_ref(struct denali_vm_ref __user *uarg)
+{
+	struct denali_vm_ref ref;
+
+	if (copy_from_user(&ref, uarg, sizeof(ref)))
+		return ERR_PTR(-EFAULT);
+	if (ref.flags || memchr_inv(ref.reserved, 0, sizeof(ref.reserved)))
+		return ERR_PTR(-EINVAL);
+	return lookup(ref.id);
+}
+
+/*
+ * End @vm: stopped for good with DENALI_STOP_DESTROYED unless it had
+ * stopped already, unlisted, and its running thread (on whatever CPU)
+ * interrupted so that DENALI_RUN returns within one round trip.
+ */
+static void destroy(struct denali_vm *vm)
+{
+	unlist(vm);
+	spin_lock(&vm->lock);
+	WRITE_ONCE(vm->destroyed, true);
+	if (!vm->stop_reason)
+		vm->stop_reason = DENALI_STOP_DESTROYED;
+	if (vm->running)
+		kick_process(vm->running);
+	spin_unlock(&vm->lock);
+	wake_up_interruptible(&vm->console_wq);
+}
+
+long denali_destroy_vm(struct denali_vm_ref __user *uarg)
+{
+	struct denali_vm *vm = lookup_ref(uarg);
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	destroy(vm);
+	vm_put(vm);
+	return 0;
+}
+
+long denali_open_vm(struct denali_vm_ref __user *uarg)
+{
+	struct denali_vm *vm = lookup_ref(uarg);
+	int fd;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	fd = vm_file(vm);
+	vm_put(vm);
+	return fd;
+}
+
+/* ---- 5. creation -------------------------------------------------------- */
 
 struct create_ctx {
 	struct denali_create_vm req;
@@ -365,26 +529,47 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 	}
 	denali_vcpu_reset(&vm->vcpu, entry, size);
 
-	err = ida_alloc_min(&vm_ids, 1, GFP_KERNEL);
-	if (err < 0) {
-		create_error(ctx, "no VM id available");
-		return err;
-	}
-	vm->id = err;
 	vm->serial = atomic64_inc_return(&last_serial);
+	vm->owner = current_euid();
+	return 0;
+}
+
+/* Give @vm an id and a name, and list it, within the per-user limit. */
+static int enlist(struct create_ctx *ctx, struct denali_vm *vm)
+{
+	u32 id;
+	int err;
+
+	mutex_lock(&registry_lock);
+	if (!capable(CAP_SYS_ADMIN) &&
+	    vms_of(vm->owner) >= max_vms_per_user) {
+		create_error(ctx, "user %u already has %u VMs (max_vms_per_user)",
+			     from_kuid_munged(current_user_ns(), vm->owner),
+			     max_vms_per_user);
+		err = -EDQUOT;
+		goto out;
+	}
+	err = xa_alloc(&registry, &id, vm, xa_limit_31b, GFP_KERNEL);
+	if (err) {
+		create_error(ctx, "no VM id available");
+		goto out;
+	}
+	vm->id = id;
+	vm->listed = true;
 	if (ctx->req.name[0])
 		strscpy(vm->name, ctx->req.name, sizeof(vm->name));
 	else
 		snprintf(vm->name, sizeof(vm->name), "vm%u", vm->id);
-	return 0;
+out:
+	mutex_unlock(&registry_lock);
+	return err;
 }
 
 long denali_create_vm(struct denali_create_vm __user *uarg)
 {
 	struct create_ctx ctx = {};
 	struct denali_vm *vm = NULL;
-	struct file *file;
-	int fd = -1, err;
+	int fd, err;
 
 	if (copy_from_user(&ctx.req, uarg, sizeof(ctx.req)))
 		return -EFAULT;
@@ -404,45 +589,34 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 		create_error(&ctx, "cannot allocate the VM");
 		goto fail;
 	}
+	kref_init(&vm->ref);
 	mutex_init(&vm->run_lock);
 	spin_lock_init(&vm->lock);
 	init_waitqueue_head(&vm->console_wq);
 
 	err = build_vm(&ctx, vm);
+	if (!err)
+		err = enlist(&ctx, vm);
 	if (err)
 		goto fail;
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
+	fd = vm_file(vm);
 	if (fd < 0) {
 		err = fd;
 		create_error(&ctx, "no free file descriptor");
 		goto fail;
 	}
-	file = anon_inode_getfile("denali-vm", &denali_vm_fops, vm, O_RDWR);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		create_error(&ctx, "cannot create the VM file");
-		goto fail;
-	}
-	if (put_user(vm->id, &uarg->id) ||
-	    clear_user(uarg->error, DENALI_ERROR_MAX)) {
-		/* The file owns the VM now: releasing it frees everything. */
-		fput(file);
-		put_unused_fd(fd);
-		fput(ctx.image);
-		kfree(ctx.err);
-		return -EFAULT;
-	}
-	fd_install(fd, file);
+	vm_put(vm);		/* the file holds the VM now */
 	fput(ctx.image);
 	kfree(ctx.err);
+	if (put_user(vm->id, &uarg->id) ||
+	    clear_user(uarg->error, DENALI_ERROR_MAX))
+		return -EFAULT;	/* the VM lives on in the installed fd */
 	return fd;
 
 fail:
-	if (fd >= 0)
-		put_unused_fd(fd);
 	if (vm)
-		denali_vm_free(vm);
+		vm_put(vm);
 	if (ctx.image)
 		fput(ctx.image);
 	if (copy_to_user(uarg->error, ctx.err, DENALI_ERROR_MAX))

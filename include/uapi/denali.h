@@ -29,7 +29,7 @@
 #include <linux/ioctl.h>
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 1
+#define DENALI_ABI_MINOR 2
 
 /* The control device, created by denali.ko. */
 #define DENALI_DEVICE_NAME "denali"
@@ -157,6 +157,7 @@ enum denali_stop_reason {
 	DENALI_STOP_EXIT	= 1,	/* exit hypercall; see exit_status */
 	DENALI_STOP_HALT	= 2,	/* the guest executed hlt */
 	DENALI_STOP_CRASH	= 3,	/* see struct denali_crash */
+	DENALI_STOP_DESTROYED	= 4,	/* DENALI_DESTROY_VM ended it (ABI 0.2) */
 };
 
 /* What stopped a crashed VM. */
@@ -223,16 +224,147 @@ struct denali_run {
 	__u64 reserved[4];
 };
 
+/* A VM's state, as listed. */
+enum denali_vm_state {
+	DENALI_VM_READY		= 1,	/* not running, not stopped */
+	DENALI_VM_RUNNING	= 2,	/* a thread is inside DENALI_RUN */
+	DENALI_VM_STOPPED	= 3,	/* see stop_reason; listed until destroyed */
+};
+
+/**
+ * struct denali_vm_info - one VM, as DENALI_LIST_VMS reports it
+ * @id, @name, @mem_size: as created.
+ * @state:             enum denali_vm_state.
+ * @owner_uid:         the creator's effective uid (in the caller's user
+ *                     namespace; the overflow uid if unmapped).
+ * @runner_pid:        the process that last ran it (in the caller's pid
+ *                     namespace), or 0.
+ * @stop_reason:       enum denali_stop_reason, for STOPPED.
+ * @exit_status:       for DENALI_STOP_EXIT.
+ * @crash_cause, @crash_vector, @crash_description: for DENALI_STOP_CRASH.
+ * @reserved:          zero.
+ */
+struct denali_vm_info {
+	__u32 id;
+	__u32 state;
+	char name[DENALI_NAME_MAX];
+	__u64 mem_size;
+	__u32 owner_uid;
+	__s32 runner_pid;
+	__u32 stop_reason;
+	__s32 exit_status;
+	__u32 crash_cause;
+	__u32 crash_vector;
+	char crash_description[64];
+	__u64 reserved[4];
+};
+
+/**
+ * struct denali_list_vms - DENALI_LIST_VMS's argument
+ * @capacity: IN: how many struct denali_vm_info fit at @vms.
+ * @count:    OUT: how many were written (<= @capacity), by id.
+ * @total:    OUT: how many VMs the caller may see (may exceed @capacity:
+ *            call again with more room).
+ * @flags:    IN: must be zero.
+ * @vms:      IN: user address of the array.
+ * @reserved: IN: must be zero.
+ *
+ * Unprivileged callers see their own VMs only; CAP_SYS_ADMIN sees all.
+ */
+struct denali_list_vms {
+	__u32 capacity;
+	__u32 count;
+	__u32 total;
+	__u32 flags;
+	__u64 vms;
+	__u64 reserved[4];
+};
+
+/**
+ * struct denali_vm_ref - names one VM for DENALI_DESTROY_VM, DENALI_OPEN_VM
+ * @id:       IN: the VM's id.
+ * @flags:    IN: must be zero.
+ * @reserved: IN: must be zero.
+ *
+ * Only the VM's owner or CAP_SYS_ADMIN may name it; for anyone else the
+ * VM does not exist (ENOENT), so ids reveal nothing about other users.
+ */
+struct denali_vm_ref {
+	__u32 id;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/* Why a VM exited to the monitor, for struct denali_stats. */
+enum denali_exit_kind {
+	DENALI_EXITK_HYPERCALL	= 0,
+	DENALI_EXITK_INTERRUPT	= 1,	/* a host interrupt */
+	DENALI_EXITK_NMI	= 2,
+	DENALI_EXITK_MCE	= 3,
+	DENALI_EXITK_FAULT	= 4,	/* a guest fault or trap: it stopped */
+	DENALI_EXITK_ABORTED	= 5,	/* entry abandoned for an NMI/#MC */
+	DENALI_EXITK_KICK	= 6,	/* a host interrupt sent to stop it */
+	DENALI_EXIT_KINDS	= 8
+};
+
+#define DENALI_STATS_HYPERCALLS	16	/* by number; [15]: 15 and above */
+
+/**
+ * struct denali_stats - DENALI_GET_STATS's argument (on a VM fd)
+ * @flags:           IN: must be zero.
+ * @pad:             IN: must be zero.
+ * @runs:            OUT: DENALI_RUN calls.
+ * @exits:           OUT: round trips that ended, by enum denali_exit_kind.
+ * @hypercalls:      OUT: by number, numbers above 14 counted in [15].
+ * @guest_ns:        OUT: nanoseconds spent in round trips (guest time plus
+ *                   the switch itself).
+ * @console_bytes:   OUT: bytes the guest wrote to its console.
+ * @console_dropped: OUT: bytes that fell out of the console buffer
+ *                   before anyone could read them.
+ * @reserved:        IN: must be zero.  OUT: zero.
+ */
+struct denali_stats {
+	__u32 flags;
+	__u32 pad;
+	__u64 runs;
+	__u64 exits[DENALI_EXIT_KINDS];
+	__u64 hypercalls[DENALI_STATS_HYPERCALLS];
+	__u64 guest_ns;
+	__u64 console_bytes;
+	__u64 console_dropped;
+	__u64 reserved[5];
+};
+
 /* ioctls on /dev/denali: 0x00-0x3f */
 #define DENALI_GET_VERSION _IOWR(DENALI_IOCTL_MAGIC, 0x00, struct denali_version)
 #define DENALI_CREATE_VM   _IOWR(DENALI_IOCTL_MAGIC, 0x01, struct denali_create_vm)
+/* ABI 0.2 */
+#define DENALI_LIST_VMS    _IOWR(DENALI_IOCTL_MAGIC, 0x02, struct denali_list_vms)
+/*
+ * Stop the VM at once (it ends with DENALI_STOP_DESTROYED) and unlist it;
+ * its memory is freed when the last file referring to it is closed.
+ */
+#define DENALI_DESTROY_VM  _IOW(DENALI_IOCTL_MAGIC, 0x03, struct denali_vm_ref)
+/* Returns a new file descriptor for an existing VM (its console, stats). */
+#define DENALI_OPEN_VM     _IOW(DENALI_IOCTL_MAGIC, 0x04, struct denali_vm_ref)
 
 /*
- * ioctls on a VM file descriptor: 0x40-0x7f.  read(2) on a VM fd returns
- * the guest's console output: it blocks while the console is empty and
- * the VM has not stopped (EAGAIN with O_NONBLOCK), and returns 0 (end of
- * file) once the VM has stopped and everything was read.
+ * ioctls on a VM file descriptor: 0x40-0x7f.
+ *
+ * read(2) on a VM fd returns the guest's console output.  The console
+ * keeps the last DENALI_CONSOLE_BYTES written; each open file reads it
+ * from its own position, starting at the oldest byte still kept when it
+ * was opened (bytes overwritten before a file read them are skipped, and
+ * counted in console_dropped).  read blocks while there is nothing new
+ * and the VM has not stopped (EAGAIN with O_NONBLOCK), and returns 0 (end
+ * of file) once the VM has stopped and everything was read.  poll(2)
+ * reports EPOLLIN for something to read, EPOLLHUP once the VM has been
+ * destroyed (ABI 0.2).
  */
+#define DENALI_CONSOLE_BYTES	(64 * 1024)
+
 #define DENALI_RUN         _IOWR(DENALI_IOCTL_MAGIC, 0x40, struct denali_run)
+/* ABI 0.2 */
+#define DENALI_GET_STATS   _IOWR(DENALI_IOCTL_MAGIC, 0x41, struct denali_stats)
 
 #endif /* _UAPI_LINUX_DENALI_H */

@@ -29,6 +29,7 @@ bool denali_hypercall(struct denali_vm *vm)
 	struct denali_frame *r = &vm->vcpu.regs;
 	long ret;
 
+	vm->stats.hypercalls[min_t(u64, r->rax, DENALI_STATS_HYPERCALLS - 1)]++;
 	switch (r->rax) {
 	case DENALI_HC_EXIT:
 		denali_vm_stop(vm, DENALI_STOP_EXIT, (s32)r->rdi);

@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
@@ -39,6 +40,9 @@
 
 #include "exits.h"
 #include "vm.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 static bool neutralize_syscall = true;
 module_param(neutralize_syscall, bool, 0644);
@@ -334,13 +338,17 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 	struct denali_pcpu *pcpu = denali_this_pcpu();
 	struct host_saved hs;
 	unsigned int code;
+	u64 start;
 
 	denali_aspace_enter_cpu(&vm->as, cpu);
 	host_save(vm, hc, &hs);		/* first: reads the host's GS base */
 	load_guest(pcpu, vm, hc);
+	trace_denali_entry(vm->id, pcpu->regs.rip);
+	start = local_clock();
 
 	code = READ_ONCE(switcher_run)(pcpu);
 
+	vm->stats.guest_ns += local_clock() - start;
 	host_restore(vm, hc, &hs);
 	exit->code = code;
 	exit->cr2 = pcpu->cr2;
@@ -365,7 +373,27 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 	if (code >= FIRST_EXTERNAL_VECTOR && code < 256 &&
 	    code != IA32_SYSCALL_VECTOR)
 		denali_call_host_handler(denali_host_handler(code));
+	trace_denali_exit(vm->id, code, vm->vcpu.regs.rip);
 	return code;
+}
+
+static unsigned int exit_kind(const struct denali_vm *vm, unsigned int code)
+{
+	switch (code) {
+	case DENALI_HYPERCALL_VECTOR:
+		return DENALI_EXITK_HYPERCALL;
+	case X86_TRAP_NMI:
+		return DENALI_EXITK_NMI;
+	case X86_TRAP_MC:
+		return DENALI_EXITK_MCE;
+	case DENALI_EXIT_ABORTED:
+		return DENALI_EXITK_ABORTED;
+	}
+	if (code < FIRST_EXTERNAL_VECTOR || code == DENALI_EXIT_INTERNAL)
+		return DENALI_EXITK_FAULT;
+	/* The interrupt that ended it may have been sent to stop it. */
+	return READ_ONCE(vm->destroyed) ? DENALI_EXITK_KICK :
+					  DENALI_EXITK_INTERRUPT;
 }
 
 /* ---- 5. the loop ------------------------------------------------------------ */
@@ -387,11 +415,22 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 
 	if (!mutex_trylock(&vm->run_lock))
 		return -EBUSY;
+	vm->stats.runs++;
+	spin_lock(&vm->lock);
+	if (vm->runner != task_tgid(current)) {
+		put_pid(vm->runner);
+		vm->runner = get_pid(task_tgid(current));
+	}
+	vm->running = current;
+	spin_unlock(&vm->lock);
 	if (READ_ONCE(vm->stop_reason))
 		goto report;
 
 	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, true);
 	for (;;) {
+		/* Stopped, e.g. destroyed from another thread: report it. */
+		if (READ_ONCE(vm->stop_reason))
+			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -404,18 +443,23 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 		 * ends a round trip see a quiescent state for RCU.
 		 */
 		local_irq_disable();
-		if (need_resched() || signal_pending(current)) {
+		if (need_resched() || signal_pending(current) ||
+		    READ_ONCE(vm->stop_reason)) {
 			local_irq_enable();
 			continue;
 		}
 		round_trip(vm, &exit);
 		local_irq_enable();
+		vm->stats.exits[exit_kind(vm, exit.code)]++;
 
 		if (denali_handle_exit(vm, &exit))
 			break;
 	}
 	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, false);
 report:
+	spin_lock(&vm->lock);
+	vm->running = NULL;
+	spin_unlock(&vm->lock);
 	if (!ret)
 		fill_report(vm, run);
 	mutex_unlock(&vm->run_lock);
