@@ -10,9 +10,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cdev.h>
+#include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -76,13 +78,101 @@ static const struct file_operations denali_dev_fops = {
 	.llseek = noop_llseek,
 };
 
-/* 0660 root:root: only root, or a group root chooses, may create VMs. */
-static struct miscdevice denali_dev = {
-	.minor = MISC_DYNAMIC_MINOR,
+/*
+ * /dev/denali is 0660 root:root: only root may create VMs, unless the
+ * administrator names a group that may.  A misc device cannot choose its
+ * node's group, so this is a character device of its own class whose
+ * device type tells devtmpfs (and udev) the mode and group.
+ */
+static int dev_group = -1;
+module_param(dev_group, int, 0444);
+MODULE_PARM_DESC(dev_group, "Group (gid) allowed to use /dev/denali (default: none, root only)");
+
+static dev_t denali_devt;
+static struct cdev denali_cdev;
+static struct class *denali_class;
+static struct device *denali_device;
+
+static char *denali_devnode(DENALI_DEVNODE_CONST struct device *dev,
+			    umode_t *mode, kuid_t *uid, kgid_t *gid)
+{
+	if (mode)
+		*mode = 0660;
+	if (gid && dev_group >= 0)
+		*gid = make_kgid(&init_user_ns, dev_group);
+	return NULL;
+}
+
+static const struct device_type denali_devtype = {
 	.name = DENALI_DEVICE_NAME,
-	.fops = &denali_dev_fops,
-	.mode = 0660,
+	.devnode = denali_devnode,
 };
+
+static void denali_device_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+static int denali_chrdev_init(void)
+{
+	int err;
+
+	if (dev_group < -1 || (dev_group >= 0 &&
+				!gid_valid(make_kgid(&init_user_ns, dev_group)))) {
+		pr_err("dev_group=%d is not a valid group id\n", dev_group);
+		return -EINVAL;
+	}
+	err = alloc_chrdev_region(&denali_devt, 0, 1, DENALI_DEVICE_NAME);
+	if (err)
+		return err;
+	cdev_init(&denali_cdev, &denali_dev_fops);
+	denali_cdev.owner = THIS_MODULE;
+	err = cdev_add(&denali_cdev, denali_devt, 1);
+	if (err)
+		goto unregister_region;
+#ifdef DENALI_CLASS_CREATE_NAME_ONLY
+	denali_class = class_create(DENALI_DEVICE_NAME);
+#else
+	denali_class = class_create(THIS_MODULE, DENALI_DEVICE_NAME);
+#endif
+	if (IS_ERR(denali_class)) {
+		err = PTR_ERR(denali_class);
+		goto del_cdev;
+	}
+	err = -ENOMEM;
+	denali_device = kzalloc(sizeof(*denali_device), GFP_KERNEL);
+	if (!denali_device)
+		goto destroy_class;
+	device_initialize(denali_device);
+	denali_device->devt = denali_devt;
+	denali_device->class = denali_class;
+	denali_device->type = &denali_devtype;
+	denali_device->release = denali_device_release;
+	err = dev_set_name(denali_device, DENALI_DEVICE_NAME);
+	if (!err)
+		err = device_add(denali_device);
+	if (err) {
+		put_device(denali_device);
+		goto destroy_class;
+	}
+	return 0;
+
+destroy_class:
+	class_destroy(denali_class);
+del_cdev:
+	cdev_del(&denali_cdev);
+unregister_region:
+	unregister_chrdev_region(denali_devt, 1);
+	return err;
+}
+
+static void denali_chrdev_exit(void)
+{
+	device_unregister(denali_device);
+	class_destroy(denali_class);
+	cdev_del(&denali_cdev);
+	unregister_chrdev_region(denali_devt, 1);
+}
 
 static int __init denali_init(void)
 {
@@ -91,7 +181,7 @@ static int __init denali_init(void)
 	err = denali_switcher_init();
 	if (err)
 		return err;
-	err = misc_register(&denali_dev);
+	err = denali_chrdev_init();
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", DENALI_DEVICE_NAME, err);
 		denali_switcher_exit();
@@ -103,7 +193,7 @@ static int __init denali_init(void)
 
 static void __exit denali_exit(void)
 {
-	misc_deregister(&denali_dev);
+	denali_chrdev_exit();
 	denali_switcher_exit();
 	pr_info("unloaded\n");
 }

@@ -144,4 +144,40 @@ TEST_F(module, unload_refused_while_a_vm_exists)
 	EXPECT_EQ(0, denali_unload_module());
 }
 
+static int open_as_nobody(void *unused)
+{
+	int fd = open(DENALI_DEVICE_PATH, O_RDWR);
+
+	(void)unused;
+	if (fd < 0)
+		return errno == EACCES ? 1 : 2;
+	close(fd);
+	return 0;
+}
+
+TEST_F(module, dev_group_opens_the_device_to_that_group)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, denali_load_module_with("dev_group=65534"));
+	ASSERT_EQ(0, stat(DENALI_DEVICE_PATH, &st));
+	EXPECT_EQ(0660, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+	EXPECT_EQ(DENALI_TEST_GID, st.st_gid);
+	/* 0: opened (the test user is in that group). */
+	EXPECT_EQ(0, denali_run_unprivileged(open_as_nobody, NULL));
+	EXPECT_EQ(0, denali_unload_module());
+
+	/* Without it, the same user is refused. */
+	ASSERT_EQ(0, denali_load_module());
+	EXPECT_EQ(1, denali_run_unprivileged(open_as_nobody, NULL));
+	EXPECT_EQ(0, denali_unload_module());
+}
+
+TEST_F(module, invalid_dev_group_refuses_to_load)
+{
+	EXPECT_EQ(-EINVAL, denali_load_module_with("dev_group=-5"));
+	EXPECT_EQ(0, denali_module_loaded());
+}
+
 TEST_HARNESS_MAIN
