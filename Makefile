@@ -8,6 +8,7 @@
 #                     KDIR=/lib/modules/$(uname -r)/build
 #   make check        everything, then host tests, checkpatch and the
 #                     selftests in every test lane; ends "N passed, N failed"
+#   make bench        benchmarks beside native Linux (bench/README.md)
 #   make demo         boot a test machine, load the module, run denalictl
 #   make vm-shell     an interactive shell in a test machine (LANE=name)
 #   make clean        remove build/ (cache/ with downloads stays)
@@ -58,6 +59,10 @@ selftests: deps guests
 check: all
 	@tools/check
 
+# Benchmarks beside native Linux, in every lane; results in bench/results/.
+bench: all
+	@bench/run
+
 demo: all
 	@tools/testvm/run --lane $(LANE) -- tools/demo
 
@@ -70,4 +75,4 @@ clean:
 distclean: clean
 	rm -rf cache
 
-.PHONY: all deps module userspace guests selftests check demo vm-shell clean distclean
+.PHONY: all deps module userspace guests selftests check bench demo vm-shell clean distclean
