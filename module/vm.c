@@ -31,6 +31,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
+#include <asm/tsc.h>
 
 #include "image.h"
 #include "vm.h"
@@ -198,7 +199,8 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 	st.runs = READ_ONCE(vm->stats.runs);
 	memcpy(st.exits, vm->stats.exits, sizeof(st.exits));
 	memcpy(st.hypercalls, vm->stats.hypercalls, sizeof(st.hypercalls));
-	st.guest_ns = READ_ONCE(vm->stats.guest_ns);
+	st.guest_ns = tsc_khz ? mul_u64_u32_div(READ_ONCE(vm->stats.guest_tsc),
+						1000000, tsc_khz) : 0;
 	spin_lock(&vm->lock);
 	st.console_bytes = vm->console.written;
 	st.console_dropped = vm->console.dropped;

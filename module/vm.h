@@ -36,7 +36,7 @@ struct denali_vm_stats {
 	u64 runs;
 	u64 exits[DENALI_EXIT_KINDS];
 	u64 hypercalls[DENALI_STATS_HYPERCALLS];
-	u64 guest_ns;
+	u64 guest_tsc;		/* TSC cycles in round trips */
 };
 
 /* The guest CPU state kept between runs (what the switch does not keep). */
