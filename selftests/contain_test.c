@@ -385,6 +385,22 @@ static void expect_page_fault(struct __test_metadata *_metadata,
 	EXPECT_EQ(how == EXEC ? addr : ENTRY + 10, run->crash.regs.rip);
 }
 
+/* A fresh guest reading each of @addrs must page-fault right there. */
+static void read_faults_at_each(struct __test_metadata *_metadata,
+				const unsigned long long *addrs,
+				unsigned int n)
+{
+	struct denali_run run;
+	unsigned int i;
+	int vm;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, probe(&vm, addrs[i], READ, &run));
+		expect_page_fault(_metadata, &run, addrs[i], READ);
+		close(vm);
+	}
+}
+
 TEST_F(probe, null_page_read)
 {
 	struct denali_run run;
@@ -407,15 +423,8 @@ TEST_F(probe, reserved_pages_are_unmapped)
 	unsigned long long addrs[] = { DENALI_GUEST_VREGS_RO,
 				       DENALI_GUEST_VREGS_RW, 0x8000,
 				       ENTRY - 8 };
-	struct denali_run run;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		ASSERT_EQ(0, probe(&self->vm, addrs[i], READ, &run));
-		expect_page_fault(_metadata, &run, addrs[i], READ);
-		close(self->vm);
-		self->vm = -1;
-	}
+	read_faults_at_each(_metadata, addrs, ARRAY_SIZE(addrs));
 }
 
 TEST_F(probe, code_is_not_writable)
@@ -450,15 +459,8 @@ TEST_F(probe, first_byte_past_memory_faults)
 {
 	unsigned long long addrs[] = { MEM, MEM + 4096, 1ull << 30,
 				       (1ull << 47) - 8 };
-	struct denali_run run;
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		ASSERT_EQ(0, probe(&self->vm, addrs[i], READ, &run));
-		expect_page_fault(_metadata, &run, addrs[i], READ);
-		close(self->vm);
-		self->vm = -1;
-	}
+	read_faults_at_each(_metadata, addrs, ARRAY_SIZE(addrs));
 }
 
 TEST_F(probe, straddling_the_top_faults_at_the_top)

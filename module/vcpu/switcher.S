@@ -42,6 +42,47 @@
  * 6.12 UNWIND_HINT_UNDEFINED; both are assembler macros, so tell the
  * kernels apart by a constant only 6.12's objtool_types.h defines.
  */
+/*
+ * The general-purpose registers of a struct denali_frame, in its order
+ * (r15 at the lowest address): pushed by the exit path on top of the
+ * vector, error code and CPU frame; popped to enter or resume.
+ */
+.macro PUSH_GPRS
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rax
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+.endm
+
+.macro POP_GPRS
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rax
+	pop	%rcx
+	pop	%rdx
+	pop	%rsi
+	pop	%rdi
+.endm
+
 #ifdef UNWIND_HINT_TYPE_UNDEFINED
 #define NO_CALLER_FRAME UNWIND_HINT_UNDEFINED
 #else
@@ -125,21 +166,7 @@ SYM_FUNC_START(denali_switcher_run)
 1:
 	lea	PCPU_regs(%rbx), %rsp		/* struct denali_frame */
 	NO_CALLER_FRAME
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+	POP_GPRS
 	add	$16, %rsp			/* vector, error code */
 	/* RIP canonical, CS/SS user, RFLAGS IF=1 IOPL=0: checked in C. */
 	iretq
@@ -187,21 +214,7 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	NO_CALLER_FRAME
 	cld				/* the guest may have left DF set */
 	ASM_CLAC			/* ... and AC: SMAP must hold again */
-	push	%rdi
-	push	%rsi
-	push	%rdx
-	push	%rcx
-	push	%rax
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%rbx
-	push	%rbp
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	PUSH_GPRS
 	/* %rsp: a complete struct denali_frame. */
 
 	/*
@@ -329,21 +342,7 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	mov	%rbx, FRAME_rbx(%rsp)
 	movq	$DENALI_EXIT_ABORTED, FRAME_r12(%rsp)
 1:
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbp
-	pop	%rbx
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rax
-	pop	%rcx
-	pop	%rdx
-	pop	%rsi
-	pop	%rdi
+	POP_GPRS
 	add	$16, %rsp
 	iretq				/* also unblocks NMIs */
 
