@@ -8,6 +8,9 @@
  */
 #include <asm/prctl.h>
 #include <cpuid.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
@@ -352,6 +355,118 @@ TEST_F(state, alignment_check_flag_is_the_guests)
 	}
 	ASSERT_EQ(DENALI_STOP_EXIT, run.reason);
 	EXPECT_EQ(0x40000, run.exit_status & 0x40000) TH_LOG("AC lost");
+}
+
+/* Forever: ymm0-ymm7 = all ones. */
+static const unsigned char ymm_scribbler[] = {
+	0xc5, 0xfd, 0x74, 0xc0,		/* vpcmpeqb %ymm0,%ymm0,%ymm0 */
+	0xc5, 0xf5, 0x74, 0xc9,		/* vpcmpeqb %ymm1,%ymm1,%ymm1 */
+	0xc5, 0xed, 0x74, 0xd2,		/* vpcmpeqb %ymm2,%ymm2,%ymm2 */
+	0xc5, 0xe5, 0x74, 0xdb,		/* vpcmpeqb %ymm3,%ymm3,%ymm3 */
+	0xc5, 0xdd, 0x74, 0xe4,		/* vpcmpeqb %ymm4,%ymm4,%ymm4 */
+	0xc5, 0xd5, 0x74, 0xed,		/* vpcmpeqb %ymm5,%ymm5,%ymm5 */
+	0xc5, 0xcd, 0x74, 0xf6,		/* vpcmpeqb %ymm6,%ymm6,%ymm6 */
+	0xc5, 0xc5, 0x74, 0xff,		/* vpcmpeqb %ymm7,%ymm7,%ymm7 */
+	0xeb, 0xde,			/* jmp to the start */
+};
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *run_until_signalled(void *arg)
+{
+	struct denali_run run;
+
+	while (denali_run(*(int *)arg, &run) == -EINTR &&
+	       !__atomic_load_n((int *)arg + 1, __ATOMIC_ACQUIRE))
+		;
+	return NULL;
+}
+
+static void pin_to_cpu0(pthread_t t)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	pthread_setaffinity_np(t, sizeof(set), &set);
+}
+
+/*
+ * Load ymm0-7 from @in, give the CPU away with sched_yield(), store them
+ * to @out: all in one asm block, so only the kernel could change them.
+ */
+static void yield_keeping_ymm(const unsigned char *in, unsigned char *out)
+{
+	long ret;
+
+	asm volatile(
+		"vmovdqu 0x00(%[in]), %%ymm0\n\t"
+		"vmovdqu 0x20(%[in]), %%ymm1\n\t"
+		"vmovdqu 0x40(%[in]), %%ymm2\n\t"
+		"vmovdqu 0x60(%[in]), %%ymm3\n\t"
+		"vmovdqu 0x80(%[in]), %%ymm4\n\t"
+		"vmovdqu 0xa0(%[in]), %%ymm5\n\t"
+		"vmovdqu 0xc0(%[in]), %%ymm6\n\t"
+		"vmovdqu 0xe0(%[in]), %%ymm7\n\t"
+		"syscall\n\t"
+		"vmovdqu %%ymm0, 0x00(%[out])\n\t"
+		"vmovdqu %%ymm1, 0x20(%[out])\n\t"
+		"vmovdqu %%ymm2, 0x40(%[out])\n\t"
+		"vmovdqu %%ymm3, 0x60(%[out])\n\t"
+		"vmovdqu %%ymm4, 0x80(%[out])\n\t"
+		"vmovdqu %%ymm5, 0xa0(%[out])\n\t"
+		"vmovdqu %%ymm6, 0xc0(%[out])\n\t"
+		"vmovdqu %%ymm7, 0xe0(%[out])\n\t"
+		: "=a"(ret)
+		: "a"((long)SYS_sched_yield), [in] "b"(in), [out] "r"(out)
+		: "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3",
+		  "xmm4", "xmm5", "xmm6", "xmm7");
+}
+
+/*
+ * A guest scribbling on its vector registers shares CPU 0 with a host
+ * thread that yields to it 200 times: the host thread's registers must
+ * come back every time.  (Guards the reload of the guest's FPU state
+ * before each entry: without it the guest ran on whatever registers were
+ * live, another task's, and that task got them back changed.)
+ */
+TEST_F(state, host_tasks_keep_their_vector_registers_beside_a_guest)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	unsigned char in[256], out[256];
+	int shared[2] = { -1, 0 };	/* VM fd, stop flag */
+	unsigned int i, bad = 0;
+	pthread_t runner;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 1)
+		SKIP(return, "no CPU");
+	shared[0] = denali_create_code(ymm_scribbler, sizeof(ymm_scribbler),
+				       MEM);
+	ASSERT_LE(0, shared[0]);
+	self->vm = shared[0];
+	sigaction(SIGUSR1, &sa, NULL);
+	pin_to_cpu0(pthread_self());
+	ASSERT_EQ(0, pthread_create(&runner, NULL, run_until_signalled,
+				    shared));
+	pin_to_cpu0(runner);
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 13 + 1);
+	for (i = 0; i < 200; i++) {
+		memset(out, 0, sizeof(out));
+		yield_keeping_ymm(in, out);
+		if (memcmp(in, out, sizeof(in)))
+			bad++;
+	}
+
+	__atomic_store_n(&shared[1], 1, __ATOMIC_RELEASE);
+	pthread_kill(runner, SIGUSR1);
+	pthread_join(runner, NULL);
+	EXPECT_EQ(0, bad) TH_LOG("%u of 200 yields came back with changed registers",
+				 bad);
 }
 
 TEST_HARNESS_MAIN

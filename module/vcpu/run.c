@@ -449,6 +449,15 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 			local_irq_enable();
 			continue;
 		}
+		/*
+		 * The guest's FPU state is the task's, but Linux reloads a
+		 * task's registers only on the way back to user mode: after a
+		 * context switch or kernel FPU use they may hold another
+		 * task's state, which Linux still believes that task owns.
+		 * Load ours now, with interrupts off, as KVM does.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		round_trip(vm, &exit);
 		local_irq_enable();
 		vm->stats.exits[exit_kind(vm, exit.code)]++;
