@@ -2,9 +2,12 @@
 /*
  * Host-side unit tests (no kernel needed) for what denalictl decides on
  * its own: which --mem sizes and --name values it accepts
- * (userspace/denalictl/parse.c), and the exact text of its crash report
- * and vector names (userspace/denalictl/report.c), which people and
- * scripts read.
+ * (userspace/denalictl/parse.c); the exact text of its crash report and
+ * vector names (report.c), of sizes, VM states and statuses and `stats`
+ * (format.c), which people and scripts read; that its JSON is valid
+ * whatever bytes a name or description holds (json.c); and which VM an
+ * "ID|NAME" argument means (lookup.c), since `destroy` acts on the
+ * answer.
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
+#include "json.h"
 #include "kselftest_harness.h"
+#include "lookup.h"
 #include "parse.h"
 #include "report.h"
 #include "uapi/denali.h"
@@ -372,6 +378,563 @@ TEST(crash_report_unterminated_description_is_bounded)
 		 (int)sizeof(c.description), c.description);
 	EXPECT_EQ(0, strncmp(text, want, strlen(want))) TH_LOG("got:\n%s", text);
 	free(text);
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * Sizes, states and statuses (format.c)
+ * ---------------------------------------------------------------------
+ */
+
+static const char *size_text(unsigned long long bytes)
+{
+	static char buf[DENALI_SIZE_TEXT];
+
+	denali_format_size(bytes, buf, sizeof(buf));
+	return buf;
+}
+
+TEST(size_text_exact_when_short)
+{
+	static const struct {
+		unsigned long long bytes;
+		const char *text;
+	} cases[] = {
+		{ 0, "0" }, { 1, "1" }, { 512, "512" }, { 1023, "1023" },
+		{ 1024, "1K" }, { 4096, "4K" }, { 9999ull << 10, "9999K" },
+		{ 1ull << 20, "1M" }, { 16ull << 20, "16M" },
+		{ 1536ull << 20, "1536M" },
+		/* 1M + 4K: exact in K beats an approximate "1.0M". */
+		{ (1ull << 20) + 4096, "1028K" },
+		{ 1ull << 30, "1G" }, { 3ull << 40, "3T" }, { 1ull << 50, "1P" },
+		{ 1ull << 63, "8E" },
+	};
+	unsigned long long back;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_STREQ(cases[i].text, size_text(cases[i].bytes))
+			TH_LOG("%llu bytes", cases[i].bytes);
+		/*
+		 * What an operator copies back into --mem means the same
+		 * (--mem stops at G).
+		 */
+		if (cases[i].bytes && cases[i].bytes < 1ull << 40) {
+			ASSERT_EQ(0, parse_size(cases[i].text, &back));
+			EXPECT_EQ(cases[i].bytes, back);
+		}
+	}
+}
+
+TEST(size_text_approximate_when_long)
+{
+	static const struct {
+		unsigned long long bytes;
+		const char *text;
+	} cases[] = {
+		{ 1536, "1.5K" }, { 5000, "4.9K" }, { 9999, "9.8K" },
+		{ 12345678, "11.8M" },
+		/* 10000K would be five digits exact. */
+		{ 10000ull << 10, "9.8M" },
+		/* 1G + 4K: exact only as 262145K. */
+		{ (1ull << 30) + 4096, "1.0G" },
+		/* Rounds up to 1024.0M, said as 1.0G. */
+		{ (1ull << 30) - 1, "1.0G" },
+		{ ~0ull, "16.0E" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_STREQ(cases[i].text, size_text(cases[i].bytes))
+			TH_LOG("%llu bytes", cases[i].bytes);
+}
+
+TEST(size_text_fits_its_buffer)
+{
+	char small[4];
+
+	/* Truncated, never overflowing, always terminated. */
+	memset(small, 'x', sizeof(small));
+	denali_format_size(1536ull << 20, small, sizeof(small));
+	EXPECT_STREQ("153", small);
+	EXPECT_LE(strlen(size_text(~0ull)) + 1, DENALI_SIZE_TEXT);
+}
+
+TEST(state_names)
+{
+	EXPECT_STREQ("ready", denali_state_name(DENALI_VM_READY));
+	EXPECT_STREQ("running", denali_state_name(DENALI_VM_RUNNING));
+	EXPECT_STREQ("stopped", denali_state_name(DENALI_VM_STOPPED));
+	EXPECT_STREQ("unknown", denali_state_name(0));
+	EXPECT_STREQ("unknown", denali_state_name(4));
+	EXPECT_STREQ("unknown", denali_state_name(UINT_MAX));
+}
+
+static void stopped_vm(struct denali_vm_info *vm, unsigned int reason)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->id = 3;
+	snprintf(vm->name, sizeof(vm->name), "web");
+	vm->state = DENALI_VM_STOPPED;
+	vm->stop_reason = reason;
+}
+
+static const char *status_text(const struct denali_vm_info *vm)
+{
+	static char buf[DENALI_STATUS_TEXT];
+
+	denali_format_status(vm, buf, sizeof(buf));
+	return buf;
+}
+
+TEST(status_of_live_vms_is_their_state)
+{
+	struct denali_vm_info vm;
+
+	memset(&vm, 0, sizeof(vm));
+	vm.state = DENALI_VM_READY;
+	EXPECT_STREQ("ready", status_text(&vm));
+	vm.state = DENALI_VM_RUNNING;
+	EXPECT_STREQ("running", status_text(&vm));
+	/* A stale stop reason does not matter while it runs. */
+	vm.stop_reason = DENALI_STOP_CRASH;
+	EXPECT_STREQ("running", status_text(&vm));
+	vm.state = 0;
+	EXPECT_STREQ("unknown state 0", status_text(&vm));
+	vm.state = 42;
+	EXPECT_STREQ("unknown state 42", status_text(&vm));
+}
+
+TEST(status_of_stopped_vms_says_how)
+{
+	struct denali_vm_info vm;
+
+	stopped_vm(&vm, DENALI_STOP_EXIT);
+	vm.exit_status = 7;
+	EXPECT_STREQ("exit 7", status_text(&vm));
+	vm.exit_status = 0;
+	EXPECT_STREQ("exit 0", status_text(&vm));
+	vm.exit_status = -1;
+	EXPECT_STREQ("exit -1", status_text(&vm));
+
+	stopped_vm(&vm, DENALI_STOP_HALT);
+	EXPECT_STREQ("halted", status_text(&vm));
+	stopped_vm(&vm, DENALI_STOP_DESTROYED);
+	EXPECT_STREQ("destroyed", status_text(&vm));
+	stopped_vm(&vm, DENALI_STOP_NONE);
+	EXPECT_STREQ("stopped (reason 0)", status_text(&vm));
+	stopped_vm(&vm, 99);
+	EXPECT_STREQ("stopped (reason 99)", status_text(&vm));
+}
+
+TEST(status_of_crashed_vms)
+{
+	struct denali_vm_info vm;
+	char want[DENALI_STATUS_TEXT];
+
+	stopped_vm(&vm, DENALI_STOP_CRASH);
+	vm.crash_cause = DENALI_CRASH_PRIVILEGED;
+	vm.crash_vector = 13;
+	snprintf(vm.crash_description, sizeof(vm.crash_description),
+		 "privileged instruction: cli");
+	EXPECT_STREQ("crashed: privileged instruction: cli", status_text(&vm));
+
+	/* No description: the cause's name. */
+	vm.crash_description[0] = '\0';
+	EXPECT_STREQ("crashed: privileged instruction", status_text(&vm));
+	vm.crash_cause = 0;
+	EXPECT_STREQ("crashed: unknown cause", status_text(&vm));
+
+	/* Bytes that would drive a terminal are shown as '?'. */
+	snprintf(vm.crash_description, sizeof(vm.crash_description),
+		 "\x1b[2Jgone\n\xc3\xa9");
+	EXPECT_STREQ("crashed: ?[2Jgone???", status_text(&vm));
+
+	/* No NUL at all: stops at the field's end. */
+	memset(vm.crash_description, 'x', sizeof(vm.crash_description));
+	snprintf(want, sizeof(want), "crashed: %.*s",
+		 (int)sizeof(vm.crash_description), vm.crash_description);
+	EXPECT_STREQ(want, status_text(&vm));
+	EXPECT_EQ(strlen("crashed: ") + sizeof(vm.crash_description),
+		  strlen(status_text(&vm)));
+}
+
+TEST(copy_printable)
+{
+	char buf[8];
+
+	denali_copy_printable(buf, sizeof(buf), "a\tb", 3);
+	EXPECT_STREQ("a?b", buf);
+	/* Stops at the source's NUL, its length, or the room there is. */
+	denali_copy_printable(buf, sizeof(buf), "ab\0cd", 5);
+	EXPECT_STREQ("ab", buf);
+	denali_copy_printable(buf, sizeof(buf), "abcdef", 3);
+	EXPECT_STREQ("abc", buf);
+	denali_copy_printable(buf, sizeof(buf), "abcdefghijkl", 12);
+	EXPECT_STREQ("abcdefg", buf);
+	denali_copy_printable(buf, sizeof(buf), "\x7f\x80\xff ~", 5);
+	EXPECT_STREQ("??? ~", buf);
+	buf[0] = 'z';
+	denali_copy_printable(buf, 0, "abc", 3);
+	EXPECT_EQ('z', buf[0]);
+}
+
+TEST(exit_kind_and_hypercall_names)
+{
+	EXPECT_STREQ("hypercall", denali_exit_kind_name(DENALI_EXITK_HYPERCALL));
+	EXPECT_STREQ("interrupt", denali_exit_kind_name(DENALI_EXITK_INTERRUPT));
+	EXPECT_STREQ("nmi", denali_exit_kind_name(DENALI_EXITK_NMI));
+	EXPECT_STREQ("mce", denali_exit_kind_name(DENALI_EXITK_MCE));
+	EXPECT_STREQ("fault", denali_exit_kind_name(DENALI_EXITK_FAULT));
+	EXPECT_STREQ("aborted", denali_exit_kind_name(DENALI_EXITK_ABORTED));
+	EXPECT_STREQ("kick", denali_exit_kind_name(DENALI_EXITK_KICK));
+	EXPECT_EQ(NULL, denali_exit_kind_name(7));
+	EXPECT_EQ(NULL, denali_exit_kind_name(DENALI_EXIT_KINDS));
+	EXPECT_EQ(NULL, denali_exit_kind_name(UINT_MAX));
+
+	EXPECT_STREQ("reserved", denali_hypercall_name(DENALI_HC_RESERVED));
+	EXPECT_STREQ("exit", denali_hypercall_name(DENALI_HC_EXIT));
+	EXPECT_STREQ("console_write",
+		     denali_hypercall_name(DENALI_HC_CONSOLE_WRITE));
+	EXPECT_STREQ("null", denali_hypercall_name(DENALI_HC_NULL));
+	EXPECT_EQ(NULL, denali_hypercall_name(4));
+	EXPECT_EQ(NULL, denali_hypercall_name(15));
+	EXPECT_EQ(NULL, denali_hypercall_name(UINT_MAX));
+}
+
+static void sample_stats(struct denali_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->runs = 2;
+	st->exits[DENALI_EXITK_HYPERCALL] = 201;
+	st->exits[DENALI_EXITK_INTERRUPT] = 1003;
+	st->exits[DENALI_EXITK_FAULT] = 1;
+	st->hypercalls[DENALI_HC_EXIT] = 1;
+	st->hypercalls[DENALI_HC_CONSOLE_WRITE] = 200;
+	st->guest_ns = 1204518330;
+	st->console_bytes = 3200;
+}
+
+/* A FILE writer's output as a string; the caller frees it. */
+#define CAPTURE(text, call)						\
+	do {								\
+		size_t __len = 0;					\
+		FILE *out = open_memstream(&(text), &__len);		\
+									\
+		ASSERT_NE(NULL, out);					\
+		call;							\
+		fclose(out);						\
+	} while (0)
+
+TEST(stats_text)
+{
+	struct denali_stats st;
+	char *text = NULL;
+
+	sample_stats(&st);
+	CAPTURE(text, denali_print_stats(out, "web", 3, &st));
+	EXPECT_STREQ(
+		"VM web (id 3)\n"
+		"runs                 2\n"
+		"exits                1205\n"
+		"  hypercall          201\n"
+		"  interrupt          1003\n"
+		"  nmi                0\n"
+		"  mce                0\n"
+		"  fault              1\n"
+		"  aborted            0\n"
+		"  kick               0\n"
+		"hypercalls           201\n"
+		"  exit (1)           1\n"
+		"  console_write (2)  200\n"
+		"  null (3)           0\n"
+		"guest time           1.204518330 s\n"
+		"console bytes        3200\n"
+		"console dropped      0\n", text);
+	free(text);
+}
+
+TEST(stats_text_shows_unnamed_counters_only_when_nonzero)
+{
+	struct denali_stats st;
+	char *text = NULL;
+
+	sample_stats(&st);
+	st.exits[7] = 3;
+	st.hypercalls[DENALI_HC_RESERVED] = 1;
+	st.hypercalls[7] = 5;
+	st.hypercalls[15] = 2;
+	st.guest_ns = 5;
+	st.console_dropped = 9;
+	CAPTURE(text, denali_print_stats(out, "web", 3, &st));
+	EXPECT_NE(NULL, strstr(text, "exits                1208\n"));
+	EXPECT_NE(NULL, strstr(text, "  kick               0\n"
+				     "  kind 7             3\n"
+				     "hypercalls           209\n"
+				     "  reserved (0)       1\n"
+				     "  exit (1)           1\n"));
+	EXPECT_NE(NULL, strstr(text, "  null (3)           0\n"
+				     "  7                  5\n"
+				     "  15+                2\n"
+				     "guest time           0.000000005 s\n"))
+		TH_LOG("got:\n%s", text);
+	EXPECT_NE(NULL, strstr(text, "console dropped      9\n"));
+	free(text);
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * JSON (json.c)
+ * ---------------------------------------------------------------------
+ */
+
+static char *json_text(const char *s, size_t maxlen)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	json_write_string(out, s, maxlen);
+	fclose(out);
+	return text;
+}
+
+/* EXPECT that @s (up to @maxlen) is written as the JSON text @want. */
+#define EXPECT_JSON(want, s, maxlen)					\
+	do {								\
+		char *__got = json_text(s, maxlen);			\
+									\
+		ASSERT_NE(NULL, __got);					\
+		EXPECT_STREQ(want, __got);				\
+		free(__got);						\
+	} while (0)
+
+TEST(json_plain_strings)
+{
+	EXPECT_JSON("\"\"", "", SIZE_MAX);
+	EXPECT_JSON("\"web-01.test_B\"", "web-01.test_B", SIZE_MAX);
+	EXPECT_JSON("\"a/b <c> & 'd'\"", "a/b <c> & 'd'", SIZE_MAX);
+	EXPECT_JSON("null", NULL, SIZE_MAX);
+}
+
+TEST(json_escapes_quotes_backslashes_and_controls)
+{
+	EXPECT_JSON("\"say \\\"hi\\\"\"", "say \"hi\"", SIZE_MAX);
+	EXPECT_JSON("\"C:\\\\dir\\\\\"", "C:\\dir\\", SIZE_MAX);
+	EXPECT_JSON("\"\\b\\f\\n\\r\\t\"", "\b\f\n\r\t", SIZE_MAX);
+	EXPECT_JSON("\"\\u0001\\u001b[0m\\u001f\\u007f\"",
+		    "\x01\x1b[0m\x1f\x7f", SIZE_MAX);
+	/* The last ASCII characters that need no escape. */
+	EXPECT_JSON("\" ~\"", " ~", SIZE_MAX);
+}
+
+TEST(json_keeps_well_formed_utf8)
+{
+	/* é (2 bytes), € (3), 𝄞 (4), U+10FFFF (the largest). */
+	EXPECT_JSON("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf\"",
+		    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf",
+		    SIZE_MAX);
+	/* U+0080 and U+0800 and U+10000, the smallest of each length. */
+	EXPECT_JSON("\"\xc2\x80\xe0\xa0\x80\xf0\x90\x80\x80\"",
+		    "\xc2\x80\xe0\xa0\x80\xf0\x90\x80\x80", SIZE_MAX);
+}
+
+TEST(json_replaces_malformed_utf8)
+{
+	/* Bytes that never begin a sequence. */
+	EXPECT_JSON("\"a\\ufffdb\"", "a\377b", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\\ufffd\"", "\xc0\xc1", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\"", "\xf5", SIZE_MAX);
+	/* A stray continuation byte. */
+	EXPECT_JSON("\"\\ufffdx\"", "\x80x", SIZE_MAX);
+	/* Overlong forms of '/', NUL, U+07FF, U+FFFF. */
+	EXPECT_JSON("\"\\ufffd\\ufffd\"", "\xc0\xaf", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\\ufffd\\ufffd\"", "\xe0\x9f\xbf", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\\ufffd\\ufffd\\ufffd\"", "\xf0\x8f\xbf\xbf",
+		    SIZE_MAX);
+	/* A UTF-16 surrogate, and U+110000. */
+	EXPECT_JSON("\"\\ufffd\\ufffd\\ufffd\"", "\xed\xa0\x80", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\\ufffd\\ufffd\\ufffd\"", "\xf4\x90\x80\x80",
+		    SIZE_MAX);
+	/* Cut short by the end, by ASCII, by the field's length. */
+	EXPECT_JSON("\"\\ufffd\\ufffd\"", "\xe2\x82", SIZE_MAX);
+	EXPECT_JSON("\"\\ufffd\\ufffdz\"", "\xe2\x82z", SIZE_MAX);
+	EXPECT_JSON("\"ok\\ufffd\\ufffd\"", "ok\xe2\x82\xac", 4);
+}
+
+TEST(json_string_is_bounded)
+{
+	char field[8];
+
+	memset(field, 'x', sizeof(field));
+	EXPECT_JSON("\"xxxxxxxx\"", field, sizeof(field));
+	EXPECT_JSON("\"xxx\"", field, 3);
+	EXPECT_JSON("\"ab\"", "ab\0cd", 5);
+	EXPECT_JSON("\"\"", "abc", 0);
+}
+
+TEST(json_vm_object)
+{
+	struct denali_vm_info vm;
+	char *text = NULL;
+
+	memset(&vm, 0, sizeof(vm));
+	vm.id = 3;
+	snprintf(vm.name, sizeof(vm.name), "web");
+	vm.state = DENALI_VM_RUNNING;
+	vm.mem_size = 16ull << 20;
+	vm.owner_uid = 1000;
+	vm.runner_pid = 4242;
+	CAPTURE(text, json_print_vm(out, &vm, "alice"));
+	EXPECT_STREQ(
+		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\"}",
+		text);
+	free(text);
+}
+
+TEST(json_vm_object_crashed_with_hostile_text)
+{
+	struct denali_vm_info vm;
+	char *text = NULL;
+
+	stopped_vm(&vm, DENALI_STOP_CRASH);
+	vm.mem_size = 1ull << 20;
+	vm.owner_uid = 65534;
+	vm.exit_status = -1;
+	vm.crash_cause = DENALI_CRASH_EXCEPTION;
+	vm.crash_vector = 14;
+	snprintf(vm.crash_description, sizeof(vm.crash_description),
+		 "bad \"insn\"\n\\\xff");
+	/* A name with no NUL: all 32 bytes, no more. */
+	memset(vm.name, 'n', sizeof(vm.name));
+	CAPTURE(text, json_print_vm(out, &vm, NULL));
+	EXPECT_STREQ(
+		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null}",
+		text);
+	free(text);
+}
+
+TEST(json_stats_object)
+{
+	struct denali_stats st;
+	char *text = NULL;
+
+	sample_stats(&st);
+	st.exits[7] = 3;
+	st.hypercalls[15] = 2;
+	CAPTURE(text, json_print_stats(out, "web", 3, &st));
+	EXPECT_STREQ(
+		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"4\": 0, \"5\": 0, \"6\": 0, \"7\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0}\n",
+		text);
+	free(text);
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * Which VM "ID|NAME" means (lookup.c)
+ * ---------------------------------------------------------------------
+ */
+
+TEST(vm_id_parsing)
+{
+	static const char * const bad[] = {
+		"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "1.0", "one",
+		"4294967296", "12345678901", "99999999999999999999",
+	};
+	unsigned int id;
+	size_t i;
+
+	ASSERT_TRUE(denali_parse_vm_id("0", &id));
+	EXPECT_EQ(0, id);
+	ASSERT_TRUE(denali_parse_vm_id("7", &id));
+	EXPECT_EQ(7, id);
+	ASSERT_TRUE(denali_parse_vm_id("007", &id));
+	EXPECT_EQ(7, id);
+	ASSERT_TRUE(denali_parse_vm_id("4294967295", &id));
+	EXPECT_EQ(4294967295u, id);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		id = 12345;
+		EXPECT_FALSE(denali_parse_vm_id(bad[i], &id))
+			TH_LOG("\"%s\"", bad[i]);
+		EXPECT_EQ(12345, id);
+	}
+	EXPECT_FALSE(denali_parse_vm_id(NULL, &id));
+}
+
+/* A listing with every awkward case: see the comments in the test. */
+static size_t sample_listing(struct denali_vm_info *vms)
+{
+	static const struct {
+		unsigned int id;
+		const char *name;
+	} list[] = {
+		{ 1, "web" }, { 2, "db" }, { 3, "7" }, { 7, "cache" },
+		{ 8, "2024" }, { 9, "dup" }, { 10, "dup" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(list); i++) {
+		memset(&vms[i], 0, sizeof(vms[i]));
+		vms[i].id = list[i].id;
+		snprintf(vms[i].name, sizeof(vms[i].name), "%s", list[i].name);
+	}
+	/* A name that fills the field, without a NUL. */
+	memset(&vms[i], 0, sizeof(vms[i]));
+	vms[i].id = 11;
+	memcpy(vms[i].name, "abcdefghijklmnopqrstuvwxyz012345",
+	       sizeof(vms[i].name));
+	return i + 1;
+}
+
+TEST(find_vm_by_name_or_id)
+{
+	struct denali_vm_info vms[8];
+	size_t n = sample_listing(vms);
+
+	EXPECT_EQ(0, denali_find_vm(vms, n, "web"));
+	EXPECT_EQ(1, denali_find_vm(vms, n, "db"));
+	EXPECT_EQ(0, denali_find_vm(vms, n, "1"));
+	EXPECT_EQ(1, denali_find_vm(vms, n, "2"));
+	EXPECT_EQ(5, denali_find_vm(vms, n, "9"));
+	EXPECT_EQ(6, denali_find_vm(vms, n, "10"));
+	EXPECT_EQ(7, denali_find_vm(vms, n,
+				    "abcdefghijklmnopqrstuvwxyz012345"));
+}
+
+TEST(find_vm_digits_are_an_id_first)
+{
+	struct denali_vm_info vms[8];
+	size_t n = sample_listing(vms);
+
+	/* VM 7 is "cache"; the VM named "7" is reached by its id, 3. */
+	EXPECT_EQ(3, denali_find_vm(vms, n, "7"));
+	EXPECT_EQ(3, denali_find_vm(vms, n, "007"));
+	EXPECT_EQ(2, denali_find_vm(vms, n, "3"));
+	/* No VM 2024: then digits are a name. */
+	EXPECT_EQ(4, denali_find_vm(vms, n, "2024"));
+}
+
+TEST(find_vm_refuses_to_guess)
+{
+	struct denali_vm_info vms[8];
+	size_t n = sample_listing(vms);
+
+	EXPECT_EQ(-ENOTUNIQ, denali_find_vm(vms, n, "dup"));
+	/* Exact matches only: no case folding, prefixes or extensions. */
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "Web"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "we"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "webx"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "abcdefghijklmnopqrstuvwxyz01234"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n,
+					  "abcdefghijklmnopqrstuvwxyz0123456"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "99"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, n, "4294967296"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(vms, 0, "web"));
+	EXPECT_EQ(-ENOENT, denali_find_vm(NULL, 0, "1"));
+	EXPECT_EQ(-EINVAL, denali_find_vm(vms, n, ""));
+	EXPECT_EQ(-EINVAL, denali_find_vm(vms, n, NULL));
 }
 
 TEST_HARNESS_MAIN

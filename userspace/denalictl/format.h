@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How denalictl words what the module reports: sizes, VM states and
+ * statuses, exit kinds, hypercall names, and the text of `stats`.  Pure
+ * formatting into buffers or a FILE, kept apart from the I/O so that the
+ * host-side unit tests can pin the exact text that people read and
+ * scripts parse.
+ *
+ * Everything here treats the module's reports as untrusted for
+ * formatting: fixed-size text fields are read only up to their end even
+ * without a NUL, and bytes that would drive a terminal are replaced.
+ */
+#ifndef DENALICTL_FORMAT_H
+#define DENALICTL_FORMAT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "uapi/denali.h"
+
+/* Room for any text denali_format_size() writes ("1023.9E"), with NUL. */
+#define DENALI_SIZE_TEXT	16
+
+/* Room for any status text: "crashed: " and a whole description. */
+#define DENALI_STATUS_TEXT	(sizeof("crashed: ") + \
+				 sizeof(((struct denali_vm_info *)0)->crash_description))
+
+/*
+ * denali_format_size() - a byte count the way people read it
+ *
+ * Exact when it can be short: the largest of K, M, G, T, P, E (powers of
+ * 1024) that divides @bytes, as long as that takes at most four digits
+ * ("16M", "1536M", "1028K"); below 1K, the plain number ("512").  What
+ * cannot be exact so briefly is rounded to one decimal in the largest
+ * unit that fits ("1.5K", "1.0G"), the decimal point marking it as
+ * approximate.  Exact values in K, M and G read back through
+ * parse_size() (--mem) unchanged.
+ * Writes at most @len bytes including the NUL (DENALI_SIZE_TEXT always
+ * suffices).
+ */
+void denali_format_size(unsigned long long bytes, char *buf, size_t len);
+
+/* "ready", "running", "stopped" for enum denali_vm_state; else "unknown". */
+const char *denali_state_name(unsigned int state);
+
+/*
+ * denali_format_status() - the STATUS column of `list`
+ *
+ * "ready" and "running" as the state says; for a stopped VM, how it
+ * stopped: "exit 7", "halted", "crashed: <description>" (the cause's name
+ * when the module gave no description), "destroyed", or "stopped
+ * (reason N)" for a reason this tool does not know.  "unknown state N"
+ * for a state it does not know.  Non-printable bytes of the description
+ * become '?'.  Writes at most @len bytes including the NUL
+ * (DENALI_STATUS_TEXT always suffices).
+ */
+void denali_format_status(const struct denali_vm_info *vm, char *buf,
+			  size_t len);
+
+/*
+ * denali_copy_printable() - a fixed-size text field, safe for a terminal
+ * @src: up to @srclen bytes, ending at the first NUL if there is one.
+ *
+ * Copies into @dst (of @dstlen bytes, always NUL-terminated when @dstlen
+ * is not 0), replacing every byte outside printable ASCII with '?', so a
+ * name or description cannot move the cursor or change the terminal.
+ */
+void denali_copy_printable(char *dst, size_t dstlen, const char *src,
+			   size_t srclen);
+
+/*
+ * The name of enum denali_exit_kind @kind in lower case ("hypercall",
+ * "interrupt", "nmi", "mce", "fault", "aborted", "kick"), or NULL for a
+ * kind this tool does not know.
+ */
+const char *denali_exit_kind_name(unsigned int kind);
+
+/*
+ * The name of hypercall @nr ("exit", "console_write", "null"; "reserved"
+ * for 0), or NULL for a number without one.
+ */
+const char *denali_hypercall_name(unsigned int nr);
+
+/*
+ * denali_print_stats() - the text of `stats`, several lines, to @out
+ *
+ *   VM web (id 3)
+ *   runs                 2
+ *   exits                1205
+ *     hypercall          201
+ *     interrupt          1003
+ *     ...                (every kind with a name; others if nonzero)
+ *   hypercalls           201
+ *     exit (1)           1
+ *     console_write (2)  200
+ *     null (3)           0
+ *     4                  0  (0 and the numbers without a name only when
+ *                            nonzero; the last as "15+")
+ *   guest time           1.204518330 s
+ *   console bytes        3200
+ *   console dropped      0
+ */
+void denali_print_stats(FILE *out, const char *name, unsigned int id,
+			const struct denali_stats *st);
+
+#endif /* DENALICTL_FORMAT_H */
