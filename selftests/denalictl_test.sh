@@ -37,7 +37,7 @@ fi
 [ -e /sys/module/denali ] || insmod "$ko" || exit 1
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..24"
 
 run "$ctl" create "$top/build/guests/hello.img" --mem 4M --foreground
 [ $rc = 0 ] && [ "$out" = "Hello from a Denali guest!" ]
@@ -105,7 +105,33 @@ run "$ctl" version
 [ $rc = 0 ] && echo "$out" | grep -q "denali.ko .*ABI"
 ok $? "version names the module's ABI"
 
+# Runner processes, list, stats, destroy, and a clean unload after.
+run "$ctl" create "$guests/spin_report.img" --mem 1M --name bg-one
+echo "$out" | grep -q "^id [0-9]* name bg-one pid [0-9]*$"
+ok $? "create without --foreground leaves a runner ($out)"
+pid=$(echo "$out" | awk '{print $6}')
+"$ctl" create "$guests/spin.img" --mem 1M --name bg-two >/dev/null
+tr '\0' ' ' </proc/$pid/cmdline | grep -q "^denali:bg-one"
+ok $? "the runner is denali:bg-one in ps"
+run "$ctl" list
+[ $rc = 0 ] && echo "$out" | grep -q "bg-one" && echo "$out" | grep -q "bg-two"
+ok $? "list shows both VMs"
+run "$ctl" stats bg-one
+[ $rc = 0 ] && [ -n "$out" ]
+ok $? "stats of a running VM"
+run "$ctl" destroy bg-one
+sleep 1
+[ $rc = 0 ] && ! kill -0 $pid 2>/dev/null && ! "$ctl" list | grep -q bg-one
+ok $? "destroy by name ends the VM and its runner"
+rmmod denali 2>/dev/null
+ok $([ $? != 0 ]; echo $?) "rmmod is refused while a VM exists"
+run "$ctl" destroy --all
+sleep 1
+[ $rc = 0 ] && [ -z "$("$ctl" list | grep bg-)" ]
+ok $? "destroy --all ($out)"
+
 rmmod denali
+ok $? "rmmod after destroy --all"
 run "$ctl" version
 [ $rc != 0 ] && echo "$err" | grep -q "not loaded"
 ok $? "version without the module: says it is not loaded ($err)"
