@@ -37,7 +37,7 @@ fi
 [ -e /sys/module/denali ] || insmod "$ko" || exit 1
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..27"
 
 run "$ctl" create "$top/build/guests/hello.img" --mem 4M --foreground
 [ $rc = 0 ] && [ "$out" = "Hello from a Denali guest!" ]
@@ -119,6 +119,16 @@ ok $? "list shows both VMs"
 run "$ctl" stats bg-one
 [ $rc = 0 ] && [ -n "$out" ]
 ok $? "stats of a running VM"
+run "$ctl" list -j
+[ $rc = 0 ] && echo "$out" | python3 -c 'import json, sys; v = json.load(sys.stdin); assert {x["name"] for x in v} >= {"bg-one", "bg-two"}'
+ok $? "list -j is JSON naming both VMs"
+sleep 3
+run "$ctl" console bg-one
+[ $rc = 0 ] && echo "$out" | grep -q "^spin "
+ok $? "console prints what the guest wrote"
+out=$(timeout 6 "$ctl" console bg-one -f)
+[ $? = 124 ] && [ "$(echo "$out" | grep -c "^spin ")" -ge 2 ]
+ok $? "console -f follows new output until interrupted"
 run "$ctl" destroy bg-one
 sleep 1
 [ $rc = 0 ] && ! kill -0 $pid 2>/dev/null && ! "$ctl" list | grep -q bg-one
