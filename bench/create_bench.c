@@ -28,6 +28,7 @@
  */
 #include <sched.h>
 #include <stdarg.h>
+#include <termios.h>
 
 #include "denali_util.h"
 #include "bench_clock.h"
@@ -581,5 +582,13 @@ int main(int argc, char **argv)
 		print_line(&o, m, n, (double)best[m].ns / n,
 			   (double)best[m].tsc / n);
 	}
+	/*
+	 * In a test machine, standard output is a serial port that the
+	 * machine powers off right after we exit: wait until the port has
+	 * sent every line, or the last ones may never reach the host.
+	 */
+	fflush(stdout);
+	if (isatty(STDOUT_FILENO))
+		tcdrain(STDOUT_FILENO);
 	return 0;
 }
