@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -195,6 +196,17 @@ usage:
 	fprintf(stderr, "usage: %s [-n N (2..2^32-1, default %lu)] [-r REPS (default %u)] [-l LANE] [-c CLOCK_MODE]\n",
 		argv[0], BENCH_DEFAULT_N, BENCH_DEFAULT_REPS);
 	return -1;
+}
+
+/*
+ * In a test machine standard output is a serial port that is powered off
+ * right after the program exits: wait until every line has been sent.
+ */
+static inline void bench_drain_stdout(void)
+{
+	fflush(stdout);
+	if (isatty(STDOUT_FILENO))
+		tcdrain(STDOUT_FILENO);
 }
 
 #endif /* DENALI_BENCH_CLOCK_H */

@@ -20,5 +20,6 @@ int main(int argc, char **argv)
 		return 2;
 	bench_getppid(o.n, o.reps, &many, &one);
 	bench_print(o.lane, o.mode, "getppid_static", o.n, &many, &one);
+	bench_drain_stdout();
 	return 0;
 }

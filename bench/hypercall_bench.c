@@ -345,5 +345,6 @@ int main(int argc, char **argv)
 			    o.n, &hc[1].many, &hc[1].one);
 	bench_print(o.lane, o.mode, "getppid", o.n, &gp_many, &gp_one);
 	run_static(&o);
+	bench_drain_stdout();
 	return 0;
 }
