@@ -375,14 +375,50 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-static void *run_until_signalled(void *arg)
+/* Shared by the test thread and the thread that runs the guest. */
+struct runner_ctl {
+	int vm;
+	int started;	/* the runner is about to enter DENALI_RUN */
+	int stop;	/* set by the test thread, then signals follow */
+	int done;	/* the runner is out for good */
+};
+
+/*
+ * Run the guest until told to stop.  The signal that interrupts
+ * DENALI_RUN may arrive before the first call (the handler runs and
+ * DENALI_RUN would then spin for ever), so @stop is checked before every
+ * call and the test thread keeps signalling until @done.
+ */
+static void *run_until_stopped(void *arg)
 {
+	struct runner_ctl *ctl = arg;
 	struct denali_run run;
 
-	while (denali_run(*(int *)arg, &run) == -EINTR &&
-	       !__atomic_load_n((int *)arg + 1, __ATOMIC_ACQUIRE))
+	__atomic_store_n(&ctl->started, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&ctl->stop, __ATOMIC_ACQUIRE) &&
+	       denali_run(ctl->vm, &run) == -EINTR)
 		;
+	__atomic_store_n(&ctl->done, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+static void stop_runner(struct runner_ctl *ctl, pthread_t runner)
+{
+	__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&ctl->done, __ATOMIC_ACQUIRE)) {
+		pthread_kill(runner, SIGUSR1);
+		usleep(1000);
+	}
+	pthread_join(runner, NULL);
+}
+
+static __u64 interrupt_exits(int vm)
+{
+	struct denali_stats st = { 0 };
+
+	if (ioctl(vm, DENALI_GET_STATS, &st))
+		return 0;
+	return st.exits[DENALI_EXITK_INTERRUPT];
 }
 
 static void pin_to_cpu0(pthread_t t)
@@ -395,11 +431,12 @@ static void pin_to_cpu0(pthread_t t)
 }
 
 /*
- * Load ymm0-7 from @in, give the CPU away with sched_yield(), store them
+ * Load ymm0-7 from @in, sleep for a millisecond, store them
  * to @out: all in one asm block, so only the kernel could change them.
  */
-static void yield_keeping_ymm(const unsigned char *in, unsigned char *out)
+static void sleep_keeping_ymm(const unsigned char *in, unsigned char *out)
 {
+	static const struct timespec ms = { .tv_nsec = 1000000 };
 	long ret;
 
 	asm volatile(
@@ -421,51 +458,55 @@ static void yield_keeping_ymm(const unsigned char *in, unsigned char *out)
 		"vmovdqu %%ymm6, 0xc0(%[out])\n\t"
 		"vmovdqu %%ymm7, 0xe0(%[out])\n\t"
 		: "=a"(ret)
-		: "a"((long)SYS_sched_yield), [in] "b"(in), [out] "r"(out)
+		: "a"((long)SYS_nanosleep), "D"(&ms), "S"(NULL), [in] "b"(in),
+		  [out] "r"(out)
 		: "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3",
 		  "xmm4", "xmm5", "xmm6", "xmm7");
 }
 
 /*
  * A guest scribbling on its vector registers shares CPU 0 with a host
- * thread that yields to it 200 times: the host thread's registers must
- * come back every time.  (Guards the reload of the guest's FPU state
+ * thread that sleeps 200 times, leaving the CPU to it: the host thread's
+ * registers must come back every time.  (Guards the reload of the guest's FPU state
  * before each entry: without it the guest ran on whatever registers were
  * live, another task's, and that task got them back changed.)
  */
 TEST_F(state, host_tasks_keep_their_vector_registers_beside_a_guest)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct runner_ctl ctl = { 0 };
 	unsigned char in[256], out[256];
-	int shared[2] = { -1, 0 };	/* VM fd, stop flag */
 	unsigned int i, bad = 0;
+	__u64 exits_before;
 	pthread_t runner;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 1)
-		SKIP(return, "no CPU");
-	shared[0] = denali_create_code(ymm_scribbler, sizeof(ymm_scribbler),
-				       MEM);
-	ASSERT_LE(0, shared[0]);
-	self->vm = shared[0];
+	ctl.vm = denali_create_code(ymm_scribbler, sizeof(ymm_scribbler), MEM);
+	ASSERT_LE(0, ctl.vm);
+	self->vm = ctl.vm;
 	sigaction(SIGUSR1, &sa, NULL);
 	pin_to_cpu0(pthread_self());
-	ASSERT_EQ(0, pthread_create(&runner, NULL, run_until_signalled,
-				    shared));
+	ASSERT_EQ(0, pthread_create(&runner, NULL, run_until_stopped, &ctl));
 	pin_to_cpu0(runner);
+
+	/* Both on CPU 0, and the guest really running, before we start. */
+	while (!__atomic_load_n(&ctl.started, __ATOMIC_ACQUIRE) ||
+	       !interrupt_exits(ctl.vm))
+		sched_yield();
+	exits_before = interrupt_exits(ctl.vm);
 
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (unsigned char)(i * 13 + 1);
 	for (i = 0; i < 200; i++) {
 		memset(out, 0, sizeof(out));
-		yield_keeping_ymm(in, out);
+		sleep_keeping_ymm(in, out);
 		if (memcmp(in, out, sizeof(in)))
 			bad++;
 	}
 
-	__atomic_store_n(&shared[1], 1, __ATOMIC_RELEASE);
-	pthread_kill(runner, SIGUSR1);
-	pthread_join(runner, NULL);
-	EXPECT_EQ(0, bad) TH_LOG("%u of 200 yields came back with changed registers",
+	/* The guest ran while we slept: the CPU really changed hands. */
+	EXPECT_LT(exits_before, interrupt_exits(ctl.vm));
+	stop_runner(&ctl, runner);
+	EXPECT_EQ(0, bad) TH_LOG("%u of 200 sleeps came back with changed registers",
 				 bad);
 }
 

@@ -436,7 +436,12 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 			ret = -EINTR;
 			break;
 		}
-		cond_resched();
+		/*
+		 * schedule(), not cond_resched(): under preempt=full the
+		 * latter does nothing and we would spin until an interrupt.
+		 */
+		if (need_resched())
+			schedule();
 
 		/*
 		 * Preemption stays enabled: interrupts being off keeps us on
