@@ -147,12 +147,21 @@ static void start_runner(struct runner *r, pthread_t *t)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
+	struct denali_stats st = { 0 };
+	__u64 runs;
+
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+	ioctl(r->vm, DENALI_GET_STATS, &st);
+	runs = st.runs;
 	r->started = 0;
 	pthread_create(t, NULL, run_thread, r);
-	while (!__atomic_load_n(&r->started, __ATOMIC_ACQUIRE))
+	/*
+	 * Until DENALI_RUN has counted the call: from then on a signal is
+	 * noticed, where one taken before the call would be lost.
+	 */
+	while (!__atomic_load_n(&r->started, __ATOMIC_ACQUIRE) ||
+	       (!ioctl(r->vm, DENALI_GET_STATS, &st) && st.runs == runs))
 		usleep(1000);
-	usleep(50000);			/* well inside DENALI_RUN */
 }
 
 TEST_F(vm, signal_interrupts_run_and_run_resumes)
