@@ -29,7 +29,7 @@
 #include <linux/ioctl.h>
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 2
+#define DENALI_ABI_MINOR 3
 
 /* The control device, created by denali.ko. */
 #define DENALI_DEVICE_NAME "denali"
@@ -67,16 +67,19 @@ struct denali_version {
  * guest addresses [0, mem_size) with no paging of its own:
  *
  *   0x00000 - 0x00fff   null guard: never mapped
- *   0x01000 - 0x0ffff   reserved for the monitor (virtual-register pages):
- *                       not mapped now, never loadable
+ *   0x01000 - 0x01fff   virtual registers the guest reads (ABI 0.3):
+ *                       struct denali_vregs_ro, read-only, not executable
+ *   0x02000 - 0x02fff   virtual registers the guest writes (ABI 0.3):
+ *                       struct denali_vregs_rw, read-write, not executable
+ *   0x03000 - 0x0ffff   reserved for the monitor: not mapped, never loadable
  *   0x10000 - mem_size  the image's PT_LOAD segments, then free memory
  *                       (read-write, not executable) up to the top
  *
  * Every address at or above mem_size is unmapped for the guest.
  */
 #define DENALI_GUEST_PAGE_SIZE		0x1000ull
-#define DENALI_GUEST_VREGS_RO		0x1000ull	/* reserved, see above */
-#define DENALI_GUEST_VREGS_RW		0x2000ull	/* reserved, see above */
+#define DENALI_GUEST_VREGS_RO		0x1000ull
+#define DENALI_GUEST_VREGS_RW		0x2000ull
 #define DENALI_GUEST_IMAGE_BASE		0x10000ull
 #define DENALI_GUEST_MEM_MIN		(1ull << 20)
 
@@ -110,9 +113,188 @@ enum denali_hypercall {
 	DENALI_HC_CONSOLE_WRITE	= 2,
 	/* null(): returns 0; for measuring the round trip. */
 	DENALI_HC_NULL		= 3,
+	/*
+	 * idle(timeout_ns: RDI) (ABI 0.3): give up the CPU until a virtual
+	 * interrupt is pending or timeout_ns nanoseconds have passed; the
+	 * expiry itself raises DENALI_IRQ_TIMER.  Returns 0.  It returns at
+	 * once when an interrupt is already pending (whether or not virtual
+	 * interrupts are enabled), never before the timeout otherwise.
+	 * timeout_ns 0 is a yield: other threads may run, then it returns;
+	 * DENALI_IDLE_FOREVER waits for an interrupt only.
+	 */
+	DENALI_HC_IDLE		= 4,
+	/*
+	 * upcall_return() (ABI 0.3): resume the context saved in
+	 * denali_vregs_rw.saved and enable virtual interrupts, in one step.
+	 * The context is checked like any entry: cs and ss must be the values
+	 * the monitor stored there, rip inside guest memory (at or above
+	 * DENALI_GUEST_IMAGE_BASE, below mem_size), else the VM stops with a
+	 * crash report; rflags keeps only the arithmetic flags, TF, DF, AC and
+	 * ID.  Does not return to its caller.
+	 */
+	DENALI_HC_UPCALL_RETURN	= 5,
+	/*
+	 * console_read(buf: RDI, len: RSI) (ABI 0.3): move up to len bytes of
+	 * console input (written to the VM fd) to guest address buf; returns
+	 * the count, 0 when there is none.  -EFAULT unless [buf, buf + len)
+	 * is writable guest memory.
+	 */
+	DENALI_HC_CONSOLE_READ	= 6,
+	/* time() (ABI 0.3): returns the VM's clock, as in denali_vclock. */
+	DENALI_HC_TIME		= 7,
 };
 
 #define DENALI_CONSOLE_WRITE_MAX	4096u
+#define DENALI_IDLE_FOREVER		(~0ull)
+
+/*
+ * ---------------------------------------------------------------------
+ * Virtual registers (ABI 0.3): two pages of guest memory, so reading the
+ * time or masking interrupts costs no exit.
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Virtual interrupts: bits of denali_vregs_rw.pending.  An interrupt says
+ * "this happened at least once since you last took the bit"; any number
+ * of raises while the VM is switched out are one bit, delivered in one
+ * upcall.  Bits outside DENALI_IRQ_ALL are never raised by the monitor
+ * and are ignored if the guest sets them.
+ */
+#define DENALI_IRQ_TIMER	(1ull << 0)	/* an idle timeout expired */
+#define DENALI_IRQ_CONSOLE	(1ull << 1)	/* console input arrived */
+#define DENALI_IRQ_NET		(1ull << 2)	/* reserved for the NIC */
+#define DENALI_IRQ_USER_SHIFT	16		/* raised with DENALI_RAISE_IRQ */
+#define DENALI_IRQ_USER(n)	(1ull << (DENALI_IRQ_USER_SHIFT + (n)))
+#define DENALI_IRQ_USER_ALL	(0xffffull << DENALI_IRQ_USER_SHIFT)
+#define DENALI_IRQ_ALL		(DENALI_IRQ_TIMER | DENALI_IRQ_CONSOLE | \
+				 DENALI_IRQ_NET | DENALI_IRQ_USER_ALL)
+
+/* denali_vclock.flags */
+#define DENALI_VCLOCK_TSC_STABLE	(1u << 0)
+
+/**
+ * struct denali_vclock - the VM's clock: nanoseconds since the VM was made
+ * @seq:           odd while the monitor updates the fields below: read
+ *                 @seq, the fields, then @seq again, and retry if it was
+ *                 odd or changed.
+ * @flags:         DENALI_VCLOCK_TSC_STABLE: the TSC runs at a constant
+ *                 rate on every CPU, so
+ *                 ns = system_ns + scale(rdtsc() - tsc_timestamp), where
+ *                 scale(d) = ((tsc_shift >= 0 ? d << tsc_shift :
+ *                              d >> -tsc_shift) * tsc_mul) >> 32
+ *                 (a 64x32-bit multiply keeping bits 32-95).  Without it
+ *                 the TSC is not to be used: read @host_ns, or make the
+ *                 time hypercall for the current value.
+ * @tsc_mul:       see @flags.
+ * @tsc_shift:     see @flags.
+ * @pad:           zero.
+ * @tsc_timestamp: see @flags.
+ * @system_ns:     see @flags.
+ * @host_ns:       the clock as the monitor last entered the guest
+ *                 (refreshed on every entry).
+ *
+ * Every source gives a clock that never goes backwards, on any CPU.
+ */
+struct denali_vclock {
+	__u32 seq;
+	__u32 flags;
+	__u32 tsc_mul;
+	__s8 tsc_shift;
+	__u8 pad[3];
+	__u64 tsc_timestamp;
+	__u64 system_ns;
+	__u64 host_ns;
+};
+
+#define DENALI_ARGS_MAX			2048	/* bytes of boot arguments */
+#define DENALI_VREGS_ARGS_OFFSET	2048	/* of args in the RO page */
+
+/**
+ * struct denali_vregs_ro - the page at DENALI_GUEST_VREGS_RO
+ * @abi_major: the monitor's DENALI_ABI_MAJOR.
+ * @abi_minor: the monitor's DENALI_ABI_MINOR.
+ * @vm_id:     the VM's id (as listed).
+ * @flags:     zero.
+ * @mem_size:  guest memory in bytes.
+ * @mac:       the NIC's MAC address; all zero while the VM has no NIC.
+ * @pad:       zero.
+ * @argc:      how many boot arguments there are.
+ * @args_len:  bytes used at @args, including every string's NUL.
+ * @clock:     the time (struct denali_vclock).
+ * @reserved:  zero.
+ * @args:      the boot arguments, NUL-terminated strings back to back.
+ */
+struct denali_vregs_ro {
+	__u32 abi_major;
+	__u32 abi_minor;
+	__u32 vm_id;
+	__u32 flags;
+	__u64 mem_size;
+	__u8 mac[6];
+	__u8 pad[2];
+	__u32 argc;
+	__u32 args_len;
+	struct denali_vclock clock;
+	__u64 reserved[(DENALI_VREGS_ARGS_OFFSET - 80) / 8];
+	char args[DENALI_ARGS_MAX];
+};
+
+/**
+ * struct denali_upcall_frame - a context interrupted by an upcall
+ *
+ * The monitor stores every general-purpose register, rip, rflags and the
+ * selectors the guest ran with; upcall_return resumes exactly what is
+ * here, so a handler may change it (e.g. to switch threads).
+ */
+struct denali_upcall_frame {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+	__u16 cs, ss;
+	__u16 pad[2];
+};
+
+/**
+ * struct denali_vregs_rw - the page at DENALI_GUEST_VREGS_RW
+ * @irq_enabled:  the virtual interrupt flag: nonzero lets the monitor
+ *                deliver upcalls.  The guest sets and clears it with a
+ *                plain store; the monitor clears it when it delivers an
+ *                upcall and sets it in upcall_return.  A guest that sets
+ *                it while bits are pending should handle them itself or
+ *                yield (idle with timeout 0): the upcall comes on the
+ *                next entry, not at the store.
+ * @pad:          ignored.
+ * @pending:      pending interrupts (DENALI_IRQ_*).  The monitor sets
+ *                bits with atomic read-modify-writes at any time, from any
+ *                CPU; the guest takes them with an atomic exchange
+ *                (`xchg`), never a plain store.
+ * @upcall_entry: where upcalls begin; must lie inside guest memory
+ *                (>= DENALI_GUEST_IMAGE_BASE, < mem_size) when an upcall
+ *                is due, else the VM stops with a crash report.
+ * @upcall_stack: the stack upcalls run on: RSP is set to it, rounded down
+ *                to 16 bytes; it must lie in (DENALI_GUEST_IMAGE_BASE,
+ *                mem_size].  0: run on the interrupted stack, below its
+ *                128-byte red zone (RSP = (rsp - 128) & ~15).
+ * @saved:        the interrupted context, written by the monitor at each
+ *                upcall, read back by upcall_return.
+ *
+ * An upcall starts at @upcall_entry with RSP as above, RDI = the guest
+ * address of @saved, RFLAGS = 0x202, every other register (and the FPU,
+ * which is the guest's to save) as it was when the guest was interrupted,
+ * and @irq_enabled already 0.  The monitor reads each field of this page
+ * once per use and trusts none of them.
+ */
+struct denali_vregs_rw {
+	__u32 irq_enabled;
+	__u32 pad;
+	__u64 pending;
+	__u64 upcall_entry;
+	__u64 upcall_stack;
+	struct denali_upcall_frame saved;
+};
+
+#define DENALI_UPCALL_RED_ZONE	128
 
 /*
  * ---------------------------------------------------------------------
@@ -136,6 +318,13 @@ enum denali_hypercall {
  * @error:    OUT: when the ioctl fails, a NUL-terminated sentence saying
  *            precisely why (e.g. which segment is out of range); empty on
  *            success.
+ * @args:     IN: (ABI 0.3) user address of the boot arguments:
+ *            NUL-terminated strings back to back, @args_len bytes in all
+ *            (at most DENALI_ARGS_MAX, the last byte a NUL); 0 with
+ *            @args_len 0 for none.  The guest finds them in its
+ *            struct denali_vregs_ro.
+ * @args_len: IN: (ABI 0.3) see @args.
+ * @pad2:     IN: must be zero.
  * @reserved: IN: must be zero.
  *
  * Returns a new VM file descriptor (close-on-exec) on success.
@@ -148,7 +337,10 @@ struct denali_create_vm {
 	__u32 id;
 	__u32 pad;
 	char error[DENALI_ERROR_MAX];
-	__u64 reserved[4];
+	__u64 args;
+	__u32 args_len;
+	__u32 pad2;
+	__u64 reserved[2];
 };
 
 /* Why DENALI_RUN returned with the VM stopped. */
@@ -321,6 +513,10 @@ enum denali_exit_kind {
  * @console_bytes:   OUT: bytes the guest wrote to its console.
  * @console_dropped: OUT: bytes that fell out of the console buffer
  *                   before anyone could read them.
+ * @upcalls:         OUT: (ABI 0.3) virtual interrupt upcalls delivered.
+ * @idle_sleeps:     OUT: (ABI 0.3) idle hypercalls that had to wait.
+ * @irqs_raised:     OUT: (ABI 0.3) virtual interrupts raised (each raise
+ *                   counts, however many were merged into one bit).
  * @reserved:        IN: must be zero.  OUT: zero.
  */
 struct denali_stats {
@@ -332,7 +528,22 @@ struct denali_stats {
 	__u64 guest_ns;
 	__u64 console_bytes;
 	__u64 console_dropped;
-	__u64 reserved[5];
+	__u64 upcalls;
+	__u64 idle_sleeps;
+	__u64 irqs_raised;
+	__u64 reserved[2];
+};
+
+/**
+ * struct denali_irq - DENALI_RAISE_IRQ's argument (ABI 0.3)
+ * @bits:     IN: DENALI_IRQ_USER(n) bits to raise, at least one, no other.
+ * @flags:    IN: must be zero.
+ * @pad:      IN: must be zero.
+ */
+struct denali_irq {
+	__u64 bits;
+	__u32 flags;
+	__u32 pad;
 };
 
 /* ioctls on /dev/denali: 0x00-0x3f */
@@ -360,11 +571,25 @@ struct denali_stats {
  * of file) once the VM has stopped and everything was read.  poll(2)
  * reports EPOLLIN for something to read, EPOLLHUP once the VM has been
  * destroyed (ABI 0.2).
+ *
+ * write(2) on a VM fd (ABI 0.3) is console input: the bytes queue for the
+ * guest's console_read hypercall (at most DENALI_CONSOLE_INPUT_BYTES
+ * unread) and raise DENALI_IRQ_CONSOLE.  A write takes what fits; with
+ * nothing fitting it blocks (EAGAIN with O_NONBLOCK) until the guest reads
+ * or stops.  Writing to a stopped VM fails with EPIPE.  poll(2) reports
+ * EPOLLOUT while there is room.
  */
 #define DENALI_CONSOLE_BYTES	(64 * 1024)
+#define DENALI_CONSOLE_INPUT_BYTES	4096
 
 #define DENALI_RUN         _IOWR(DENALI_IOCTL_MAGIC, 0x40, struct denali_run)
 /* ABI 0.2 */
 #define DENALI_GET_STATS   _IOWR(DENALI_IOCTL_MAGIC, 0x41, struct denali_stats)
+/*
+ * ABI 0.3: raise virtual interrupts, as a device model in the runner
+ * would; a VM running on another CPU is interrupted so that it sees them
+ * at its next entry, an idle one is woken.
+ */
+#define DENALI_RAISE_IRQ   _IOW(DENALI_IOCTL_MAGIC, 0x42, struct denali_irq)
 
 #endif /* _UAPI_LINUX_DENALI_H */
