@@ -9,9 +9,14 @@
  * position (f_pos), so `denalictl console` and a foreground run can both
  * follow the same VM without taking bytes from each other.  Bytes that
  * leave the buffer before any file has read them are counted as dropped.
+ *
+ * Input goes the other way: write(2) on a VM file queues bytes for the
+ * guest's console_read hypercall and raises DENALI_IRQ_CONSOLE.
  */
 #include <linux/fs.h>
+#include <linux/minmax.h>
 #include <linux/poll.h>
+#include <linux/slab.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
@@ -100,15 +105,118 @@ ssize_t denali_console_read(struct denali_vm *vm, struct file *file,
 	return done;
 }
 
+static u64 input_room(struct denali_vm *vm);
+
 __poll_t denali_console_poll(struct denali_vm *vm, struct file *file,
 			     poll_table *wait)
 {
 	__poll_t mask = 0;
 
 	poll_wait(file, &vm->console_wq, wait);
+	poll_wait(file, &vm->input_wq, wait);
 	if (readable(vm, file->f_pos))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (input_room(vm))
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (READ_ONCE(vm->destroyed))
 		mask |= EPOLLHUP;
 	return mask;
+}
+
+/*
+ * Console input: a ring of DENALI_CONSOLE_INPUT_BYTES, the stream
+ * positions [tail, head) unread.  Unlike output, input waits for the
+ * guest: a writer blocks (or gets EAGAIN) while the ring is full, so no
+ * keystroke is ever dropped.
+ */
+#define INPUT_MASK (DENALI_CONSOLE_INPUT_BYTES - 1)
+
+/* Room for input, and the VM still able to read it. */
+static u64 input_room(struct denali_vm *vm)
+{
+	u64 room;
+
+	spin_lock(&vm->lock);
+	room = vm->stop_reason ? 0 : DENALI_CONSOLE_INPUT_BYTES -
+				     (vm->input.head - vm->input.tail);
+	spin_unlock(&vm->lock);
+	return room;
+}
+
+static bool input_writable(struct denali_vm *vm)
+{
+	return READ_ONCE(vm->stop_reason) || input_room(vm);
+}
+
+ssize_t denali_console_input_write(struct denali_vm *vm, struct file *file,
+				   const char __user *ubuf, size_t count)
+{
+	struct denali_console_input *in = &vm->input;
+	char *bounce;
+	u64 room, n, i;
+	ssize_t ret;
+
+	if (!count)
+		return 0;
+	count = min_t(size_t, count, DENALI_CONSOLE_INPUT_BYTES);
+	bounce = kmalloc(count, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	if (copy_from_user(bounce, ubuf, count)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	for (;;) {
+		spin_lock(&vm->lock);
+		if (vm->stop_reason) {
+			spin_unlock(&vm->lock);
+			ret = -EPIPE;
+			goto out;
+		}
+		room = DENALI_CONSOLE_INPUT_BYTES - (in->head - in->tail);
+		if (room)
+			break;
+		spin_unlock(&vm->lock);
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		if (wait_event_interruptible(vm->input_wq,
+					     input_writable(vm))) {
+			ret = -ERESTARTSYS;
+			goto out;
+		}
+	}
+	n = min_t(u64, count, room);
+	for (i = 0; i < n; i++)
+		in->buf[(in->head + i) & INPUT_MASK] = bounce[i];
+	in->head += n;
+	spin_unlock(&vm->lock);
+	denali_irq_raise(vm, DENALI_IRQ_CONSOLE);
+	ret = n;
+out:
+	kfree(bounce);
+	return ret;
+}
+
+/* The console_read hypercall: unread input to guest memory. */
+long denali_console_input_read(struct denali_vm *vm, u64 gva, u64 len)
+{
+	struct denali_console_input *in = &vm->input;
+	char *dst;
+	u64 n, i;
+
+	dst = denali_guest_ptr(&vm->mem, gva, len,
+			       DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE);
+	if (!dst)
+		return -EFAULT;
+	spin_lock(&vm->lock);
+	n = min_t(u64, len, in->head - in->tail);
+	for (i = 0; i < n; i++)
+		dst[i] = in->buf[(in->tail + i) & INPUT_MASK];
+	in->tail += n;
+	spin_unlock(&vm->lock);
+	if (n)
+		wake_up_interruptible(&vm->input_wq);
+	return n;
 }

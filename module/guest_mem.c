@@ -25,6 +25,13 @@ void denali_guest_mem_default_prot(struct denali_guest_mem *mem)
 	memset(mem->prot, 0, first);
 	memset(mem->prot + first, DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE,
 	       pages - first);
+	/* The virtual-register pages: one the guest reads, one it writes. */
+	if (pages <= DENALI_GUEST_VREGS_RW >> DENALI_PAGE_SHIFT)
+		return;
+	mem->prot[DENALI_GUEST_VREGS_RO >> DENALI_PAGE_SHIFT] =
+		DENALI_PAGE_PRESENT;
+	mem->prot[DENALI_GUEST_VREGS_RW >> DENALI_PAGE_SHIFT] =
+		DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE;
 }
 
 void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,

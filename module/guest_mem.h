@@ -40,7 +40,9 @@ struct denali_guest_mem {
 /*
  * Fill @mem->prot with the layout every guest starts from (docs/ABI.md):
  * the null page and the reserved pages below DENALI_GUEST_IMAGE_BASE
- * absent, everything else present, writable and not executable.
+ * absent, except the virtual-register pages (read-only at
+ * DENALI_GUEST_VREGS_RO, writable at DENALI_GUEST_VREGS_RW); everything
+ * else present, writable and not executable.
  */
 void denali_guest_mem_default_prot(struct denali_guest_mem *mem);
 

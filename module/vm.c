@@ -114,6 +114,7 @@ static void denali_vm_free(struct kref *ref)
 	vfree(vm->mem.host);
 	kvfree(vm->mem.prot);
 	kvfree(vm->console.buf);
+	kfree(vm->input.buf);
 	put_pid(vm->runner);
 	if (vm->charged)
 		atomic64_sub(vm->charged, &total_charged);
@@ -153,6 +154,9 @@ void denali_vm_stop(struct denali_vm *vm, u32 reason, s32 status)
 	spin_unlock(&vm->lock);
 	/* Readers waiting on an empty console now see end of file. */
 	wake_up_interruptible(&vm->console_wq);
+	/* Writers of console input now get EPIPE. */
+	wake_up_interruptible(&vm->input_wq);
+	wake_up(&vm->idle_wq);
 }
 
 static long denali_vm_ioctl_run(struct denali_vm *vm,
@@ -205,7 +209,26 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 	st.console_bytes = vm->console.written;
 	st.console_dropped = vm->console.dropped;
 	spin_unlock(&vm->lock);
+	st.upcalls = READ_ONCE(vm->stats.upcalls);
+	st.idle_sleeps = READ_ONCE(vm->stats.idle_sleeps);
+	st.irqs_raised = atomic64_read(&vm->irqs_raised);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long denali_vm_ioctl_raise_irq(struct denali_vm *vm,
+				      struct denali_irq __user *uarg)
+{
+	struct denali_irq irq;
+
+	if (copy_from_user(&irq, uarg, sizeof(irq)))
+		return -EFAULT;
+	if (irq.flags || irq.pad || !irq.bits ||
+	    (irq.bits & ~DENALI_IRQ_USER_ALL))
+		return -EINVAL;
+	if (READ_ONCE(vm->stop_reason))
+		return -EPIPE;
+	denali_irq_raise(vm, irq.bits);
+	return 0;
 }
 
 static long denali_vm_ioctl(struct file *file, unsigned int cmd,
@@ -218,6 +241,8 @@ static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 		return denali_vm_ioctl_run(vm, (void __user *)arg);
 	case DENALI_GET_STATS:
 		return denali_vm_ioctl_stats(vm, (void __user *)arg);
+	case DENALI_RAISE_IRQ:
+		return denali_vm_ioctl_raise_irq(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -228,6 +253,13 @@ static ssize_t denali_vm_read(struct file *file, char __user *ubuf,
 {
 	return denali_console_read(file->private_data, file, ubuf, count,
 				   ppos);
+}
+
+static ssize_t denali_vm_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	return denali_console_input_write(file->private_data, file, ubuf,
+					  count);
 }
 
 static __poll_t denali_vm_poll(struct file *file, poll_table *wait)
@@ -245,6 +277,7 @@ static const struct file_operations denali_vm_fops = {
 	.owner = THIS_MODULE,
 	.release = denali_vm_release,
 	.read = denali_vm_read,
+	.write = denali_vm_write,
 	.poll = denali_vm_poll,
 	.unlocked_ioctl = denali_vm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
@@ -364,6 +397,9 @@ static void destroy(struct denali_vm *vm)
 		kick_process(vm->running);
 	spin_unlock(&vm->lock);
 	wake_up_interruptible(&vm->console_wq);
+	wake_up_interruptible(&vm->input_wq);
+	/* An idle guest wakes to find itself stopped. */
+	wake_up(&vm->idle_wq);
 }
 
 long denali_destroy_vm(struct denali_vm_ref __user *uarg)
@@ -394,6 +430,7 @@ long denali_open_vm(struct denali_vm_ref __user *uarg)
 struct create_ctx {
 	struct denali_create_vm req;
 	struct file *image;
+	char *args;		/* req.args_len bytes, copied in */
 	char *err;
 };
 
@@ -409,14 +446,51 @@ static bool name_is_valid(const char *name)
 	return true;
 }
 
+/* The boot arguments: copied in, NUL-terminated strings back to back. */
+static int check_args(struct create_ctx *ctx)
+{
+	struct denali_create_vm *r = &ctx->req;
+
+	if (!r->args_len) {
+		if (r->args) {
+			create_error(ctx, "args is set but args_len is 0");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (r->args_len > DENALI_ARGS_MAX) {
+		create_error(ctx, "boot arguments take %u bytes, more than %d",
+			     r->args_len, DENALI_ARGS_MAX);
+		return -EINVAL;
+	}
+	if (!r->args) {
+		create_error(ctx, "args_len is %u but args is 0", r->args_len);
+		return -EINVAL;
+	}
+	ctx->args = memdup_user(u64_to_user_ptr(r->args), r->args_len);
+	if (IS_ERR(ctx->args)) {
+		int err = PTR_ERR(ctx->args);
+
+		ctx->args = NULL;
+		create_error(ctx, "cannot read the boot arguments at 0x%llx",
+			     r->args);
+		return err;
+	}
+	if (ctx->args[r->args_len - 1]) {
+		create_error(ctx, "boot arguments do not end with a NUL");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Every IN field, in the order docs/ABI.md gives. */
 static int check_request(struct create_ctx *ctx)
 {
 	struct denali_create_vm *r = &ctx->req;
 	u64 max = (u64)max_vm_mem_mb << 20;
 
-	if (r->flags || r->pad || memchr_inv(r->reserved, 0,
-					     sizeof(r->reserved))) {
+	if (r->flags || r->pad || r->pad2 ||
+	    memchr_inv(r->reserved, 0, sizeof(r->reserved))) {
 		create_error(ctx, "flags, pad and reserved fields must be zero");
 		return -EINVAL;
 	}
@@ -439,7 +513,7 @@ static int check_request(struct create_ctx *ctx)
 			     r->mem_size, max_vm_mem_mb);
 		return -EINVAL;
 	}
-	return 0;
+	return check_args(ctx);
 }
 
 static int open_image(struct create_ctx *ctx)
@@ -502,7 +576,9 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 				 __GFP_NOWARN);
 	vm->mem.prot = kvzalloc(size >> PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
 	vm->console.buf = kvmalloc(DENALI_CONSOLE_BYTES, GFP_KERNEL_ACCOUNT);
-	if (!vm->mem.host || !vm->mem.prot || !vm->console.buf) {
+	vm->input.buf = kmalloc(DENALI_CONSOLE_INPUT_BYTES, GFP_KERNEL_ACCOUNT);
+	if (!vm->mem.host || !vm->mem.prot || !vm->console.buf ||
+	    !vm->input.buf) {
 		create_error(ctx, "cannot allocate %llu bytes of guest memory",
 			     size);
 		return -ENOMEM;
@@ -530,6 +606,7 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 		return err;
 	}
 	denali_vcpu_reset(&vm->vcpu, entry, size);
+	denali_vregs_init(vm, ctx->args, ctx->req.args_len);
 
 	vm->serial = atomic64_inc_return(&last_serial);
 	vm->owner = current_euid();
@@ -558,6 +635,8 @@ static int enlist(struct create_ctx *ctx, struct denali_vm *vm)
 	}
 	vm->id = id;
 	vm->listed = true;
+	/* Before anyone can look the VM up and run it. */
+	denali_vregs_set_id(vm);
 	if (ctx->req.name[0])
 		strscpy(vm->name, ctx->req.name, sizeof(vm->name));
 	else
@@ -595,6 +674,8 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	mutex_init(&vm->run_lock);
 	spin_lock_init(&vm->lock);
 	init_waitqueue_head(&vm->console_wq);
+	init_waitqueue_head(&vm->input_wq);
+	init_waitqueue_head(&vm->idle_wq);
 
 	err = build_vm(&ctx, vm);
 	if (!err)
@@ -610,6 +691,7 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	}
 	vm_put(vm);		/* the file holds the VM now */
 	fput(ctx.image);
+	kfree(ctx.args);
 	kfree(ctx.err);
 	if (put_user(vm->id, &uarg->id) ||
 	    clear_user(uarg->error, DENALI_ERROR_MAX))
@@ -623,6 +705,7 @@ fail:
 		fput(ctx.image);
 	if (copy_to_user(uarg->error, ctx.err, DENALI_ERROR_MAX))
 		err = -EFAULT;
+	kfree(ctx.args);
 	kfree(ctx.err);
 	return err;
 }

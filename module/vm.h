@@ -31,12 +31,39 @@ struct denali_console {
 	u64 dropped;		/* bytes lost before any file read them */
 };
 
+/*
+ * console.c: console input, written to the VM fd and read by the guest's
+ * console_read hypercall; a ring of DENALI_CONSOLE_INPUT_BYTES (uapi)
+ * under vm->lock.
+ */
+struct denali_console_input {
+	char *buf;
+	u64 head;		/* stream position of the next byte written */
+	u64 tail;		/* stream position of the next byte read */
+};
+
 /* Counters for DENALI_GET_STATS, written by the running thread only. */
 struct denali_vm_stats {
 	u64 runs;
 	u64 exits[DENALI_EXIT_KINDS];
 	u64 hypercalls[DENALI_STATS_HYPERCALLS];
 	u64 guest_tsc;		/* TSC cycles in round trips */
+	u64 upcalls;
+	u64 idle_sleeps;
+};
+
+/*
+ * vcpu/vregs.c: the host's side of the VM clock (struct denali_vclock in
+ * the guest's read-only page).  Written by the running thread only.
+ */
+struct denali_clock {
+	bool tsc_stable;	/* the guest may read the TSC itself */
+	u32 tsc_mul;
+	s8 tsc_shift;
+	u64 tsc0;		/* TSC when the VM was made: its time 0 */
+	u64 ktime0;		/* ktime_get_ns() then */
+	u64 ktime_offset;	/* added once the TSC path was left */
+	u64 last_ns;		/* the clock never goes back */
 };
 
 /* The guest CPU state kept between runs (what the switch does not keep). */
@@ -47,6 +74,9 @@ struct denali_vcpu {
 	u32 pkru;
 	struct fpu_guest fpu;
 	int last_cpu;		/* for IBPB between VMs on one CPU */
+	/* In an idle hypercall, until an interrupt or idle_deadline. */
+	bool idling;
+	ktime_t idle_deadline;	/* KTIME_MAX: no timeout */
 };
 
 struct denali_vm {
@@ -73,6 +103,15 @@ struct denali_vm {
 	struct denali_console console;
 	wait_queue_head_t console_wq;
 	struct denali_vm_stats stats;
+
+	/* Virtual registers: host pointers to guest pages 1 and 2. */
+	struct denali_vregs_ro *vro;
+	struct denali_vregs_rw *vrw;
+	struct denali_clock clock;
+	wait_queue_head_t idle_wq;	/* an idle guest waits here */
+	atomic64_t irqs_raised;
+	struct denali_console_input input;
+	wait_queue_head_t input_wq;	/* writers waiting for room */
 };
 
 /* vm.c: the ioctls on /dev/denali that make, find and end VMs. */
@@ -91,6 +130,21 @@ ssize_t denali_console_read(struct denali_vm *vm, struct file *file,
 			    char __user *ubuf, size_t count, loff_t *ppos);
 __poll_t denali_console_poll(struct denali_vm *vm, struct file *file,
 			     poll_table *wait);
+
+/* console.c: console input, write(2) on the VM fd and console_read. */
+ssize_t denali_console_input_write(struct denali_vm *vm, struct file *file,
+				   const char __user *ubuf, size_t count);
+long denali_console_input_read(struct denali_vm *vm, u64 gva, u64 len);
+
+/*
+ * vcpu/vregs.c: the virtual registers, virtual interrupts and the clock.
+ * denali_vregs_init() fills the read-only page of a new VM (@args:
+ * @args_len bytes of NUL-terminated strings, already checked).
+ */
+void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len);
+void denali_vregs_set_id(struct denali_vm *vm);
+/* Raise @bits (DENALI_IRQ_*) from any thread: wake or kick the VM. */
+void denali_irq_raise(struct denali_vm *vm, u64 bits);
 
 /* vcpu/run.c: DENALI_RUN. */
 long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run);

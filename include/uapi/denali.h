@@ -357,6 +357,13 @@ enum denali_crash_cause {
 	DENALI_CRASH_EXCEPTION	= 1,	/* a fault or trap in the guest */
 	DENALI_CRASH_PRIVILEGED	= 2,	/* a privileged instruction */
 	DENALI_CRASH_INTERNAL	= 3,	/* the monitor could not continue */
+	/*
+	 * ABI 0.3: the guest broke the virtual-register contract, e.g. an
+	 * upcall was due with upcall_entry outside its memory, or
+	 * upcall_return found a context it may not resume; vector is 0 and
+	 * the description says what.
+	 */
+	DENALI_CRASH_VREGS	= 4,
 };
 
 /* The guest's registers, as the monitor saw them when it stopped. */
@@ -588,7 +595,8 @@ struct denali_irq {
 /*
  * ABI 0.3: raise virtual interrupts, as a device model in the runner
  * would; a VM running on another CPU is interrupted so that it sees them
- * at its next entry, an idle one is woken.
+ * at its next entry, an idle one is woken.  EINVAL for bits outside
+ * DENALI_IRQ_USER_ALL or none; EPIPE once the VM has stopped.
  */
 #define DENALI_RAISE_IRQ   _IOW(DENALI_IOCTL_MAGIC, 0x42, struct denali_irq)
 

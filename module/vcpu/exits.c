@@ -252,6 +252,27 @@ static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit *e)
 	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
 }
 
+void denali_crash_vregs(struct denali_vm *vm, const char *fmt, ...)
+{
+	struct denali_crash *c = &vm->crash;
+	va_list args;
+
+	spin_lock(&vm->lock);
+	if (vm->stop_reason) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->cause = DENALI_CRASH_VREGS;
+	fill_regs(&c->regs, &vm->vcpu);
+	va_start(args, fmt);
+	vsnprintf(c->description, sizeof(c->description), fmt, args);
+	va_end(args);
+	spin_unlock(&vm->lock);
+	c->insn_len = read_insn(vm, vm->vcpu.regs.rip, c->insn);
+	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
+}
+
 bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *e)
 {
 	const struct denali_frame *r = &vm->vcpu.regs;

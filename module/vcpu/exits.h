@@ -22,4 +22,17 @@ bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *exit);
 /* hypercalls.c: the hypercall in the guest's registers; true if stopped. */
 bool denali_hypercall(struct denali_vm *vm);
 
+/* Stop @vm with a DENALI_CRASH_VREGS report saying what it broke. */
+__printf(2, 3) void denali_crash_vregs(struct denali_vm *vm,
+				       const char *fmt, ...);
+
+/* vregs.c, for the run loop and the hypercalls (see there). */
+void denali_clock_publish(struct denali_vm *vm);
+u64 denali_clock_now(struct denali_vm *vm);
+bool denali_upcall_due(const struct denali_vm *vm);
+bool denali_upcall_deliver(struct denali_vm *vm);
+bool denali_upcall_return(struct denali_vm *vm);
+void denali_idle_start(struct denali_vm *vm, u64 timeout_ns);
+int denali_idle_wait(struct denali_vm *vm);
+
 #endif /* DENALI_EXITS_H */

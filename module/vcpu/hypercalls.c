@@ -40,6 +40,20 @@ bool denali_hypercall(struct denali_vm *vm)
 	case DENALI_HC_NULL:
 		ret = 0;
 		break;
+	case DENALI_HC_IDLE:
+		/* Returns 0, whenever it returns: the run loop waits. */
+		r->rax = 0;
+		denali_idle_start(vm, r->rdi);
+		return false;
+	case DENALI_HC_UPCALL_RETURN:
+		/* Every register comes from the saved context, RAX too. */
+		return !denali_upcall_return(vm);
+	case DENALI_HC_CONSOLE_READ:
+		ret = denali_console_input_read(vm, r->rdi, r->rsi);
+		break;
+	case DENALI_HC_TIME:
+		ret = denali_clock_now(vm);
+		break;
 	default:
 		ret = -ENOSYS;
 	}

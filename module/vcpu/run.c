@@ -443,14 +443,31 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 		if (need_resched())
 			schedule();
 
+		/* In an idle hypercall: sleep until it is over, then enter. */
+		if (vm->vcpu.idling) {
+			if (denali_idle_wait(vm)) {
+				ret = -EINTR;
+				break;
+			}
+			continue;
+		}
+		/* A virtual interrupt to deliver: the guest resumes in its upcall. */
+		if (denali_upcall_deliver(vm))
+			continue;
+		denali_clock_publish(vm);
+
 		/*
 		 * Preemption stays enabled: interrupts being off keeps us on
 		 * this CPU, and a preempt count of zero lets the tick that
 		 * ends a round trip see a quiescent state for RCU.
 		 */
 		local_irq_disable();
+		/*
+		 * Rechecked with interrupts off: a raise or a kick after this
+		 * point interrupts the guest as soon as it runs.
+		 */
 		if (need_resched() || signal_pending(current) ||
-		    READ_ONCE(vm->stop_reason)) {
+		    READ_ONCE(vm->stop_reason) || denali_upcall_due(vm)) {
 			local_irq_enable();
 			continue;
 		}

@@ -45,10 +45,18 @@ FIXTURE_TEARDOWN(mem)
 TEST_F(mem, default_prot_hides_the_low_pages)
 {
 	u64 page;
+	u8 want;
 
-	for (page = 0; page < MEM_SIZE / PAGE; page++)
-		ASSERT_EQ(page < BASE / PAGE ? 0 : P_RW, self->mem.prot[page])
+	for (page = 0; page < MEM_SIZE / PAGE; page++) {
+		want = page < BASE / PAGE ? 0 : P_RW;
+		/* But for the virtual registers: read-only, then writable. */
+		if (page == DENALI_GUEST_VREGS_RO / PAGE)
+			want = DENALI_PAGE_PRESENT;
+		if (page == DENALI_GUEST_VREGS_RW / PAGE)
+			want = P_RW;
+		ASSERT_EQ(want, self->mem.prot[page])
 			TH_LOG("page %llu", page);
+	}
 }
 
 TEST(default_prot_of_memory_smaller_than_the_image_base)
@@ -113,12 +121,23 @@ TEST_F(mem, empty_range_still_needs_its_page)
 TEST_F(mem, absent_pages_are_refused)
 {
 	ASSERT_EQ(NULL, PTR(0, 1, 0));
-	ASSERT_EQ(NULL, PTR(DENALI_GUEST_VREGS_RO, 8, 0));
-	ASSERT_EQ(NULL, PTR(DENALI_GUEST_VREGS_RW, 8, 0));
+	ASSERT_EQ(NULL, PTR(DENALI_GUEST_VREGS_RW + PAGE, 8, 0));
 	ASSERT_EQ(NULL, PTR(BASE - 1, 1, 0));
 	/* A range that merely starts in an absent page. */
 	ASSERT_EQ(NULL, PTR(BASE - 1, 2, 0));
 	ASSERT_EQ(NULL, PTR(BASE - PAGE, 2 * PAGE, 0));
+}
+
+TEST_F(mem, virtual_register_pages_are_readable_and_one_writable)
+{
+	ASSERT_EQ(AT(DENALI_GUEST_VREGS_RO), PTR(DENALI_GUEST_VREGS_RO, 8, 0));
+	ASSERT_EQ(NULL, PTR(DENALI_GUEST_VREGS_RO, 8, DENALI_PAGE_WRITE));
+	ASSERT_EQ(AT(DENALI_GUEST_VREGS_RW),
+		  PTR(DENALI_GUEST_VREGS_RW, 8, DENALI_PAGE_WRITE));
+	/* Both pages at once, for reading; never with what lies above. */
+	ASSERT_EQ(AT(DENALI_GUEST_VREGS_RO),
+		  PTR(DENALI_GUEST_VREGS_RO, 2 * PAGE, 0));
+	ASSERT_EQ(NULL, PTR(DENALI_GUEST_VREGS_RO, 3 * PAGE, 0));
 }
 
 TEST_F(mem, hole_in_the_middle_is_refused)

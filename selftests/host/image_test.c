@@ -158,6 +158,10 @@ static long prot_mismatch(const struct denali_guest_mem *mem,
 	for (page = 0; page < pages; page++) {
 		u8 want = page < BASE / PAGE ? 0 : P_RW;
 
+		if (page == DENALI_GUEST_VREGS_RO / PAGE)
+			want = DENALI_PAGE_PRESENT;
+		if (page == DENALI_GUEST_VREGS_RW / PAGE)
+			want = P_RW;
 		for (i = 0; i < n; i++)
 			if (page >= r[i].first / PAGE &&
 			    page <= r[i].last / PAGE)
@@ -976,10 +980,21 @@ TEST_F(image, random_corruption_is_survived)
 			u8 prot = self->mem.prot[page];
 
 			ASSERT_EQ(0, prot & DENALI_PAGE_SEGMENT);
-			/* Nothing below the image base, a hole nowhere else. */
-			ASSERT_TRUE(page < BASE / PAGE ?
-				    !prot : !!(prot & DENALI_PAGE_PRESENT))
-				TH_LOG("iteration %u, page %llu", iter, page);
+			/*
+			 * Below the image base only the virtual registers,
+			 * as they were; a hole nowhere else.
+			 */
+			if (page == DENALI_GUEST_VREGS_RO / PAGE) {
+				ASSERT_EQ(DENALI_PAGE_PRESENT, prot);
+			} else if (page == DENALI_GUEST_VREGS_RW / PAGE) {
+				ASSERT_EQ(P_RW, prot);
+			} else {
+				ASSERT_TRUE(page < BASE / PAGE ?
+					    !prot :
+					    !!(prot & DENALI_PAGE_PRESENT))
+					TH_LOG("iteration %u, page %llu", iter,
+					       page);
+			}
 		}
 		ASSERT_LT(self->entry, MEM_SIZE);
 		ASSERT_NE(0, self->mem.prot[self->entry / PAGE] &

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The para-virtual architecture (docs/ABI.md, "Virtual registers"): the
+ * two virtual-register pages, virtual interrupts and their delivery as
+ * upcalls, the idle instruction, and the VM clock.
+ *
+ * Roadmap:
+ *   1. The read-only page and the clock, refreshed before every entry.
+ *   2. Raising interrupts, from any thread: a bit in the writable page,
+ *      then a wake-up (idle VM) or a kick (VM in the guest elsewhere).
+ *   3. Delivery, by the running thread just before an entry: when the
+ *      guest's virtual IF is set and a known bit is pending, the
+ *      interrupted context goes to the writable page and the guest
+ *      resumes at its upcall entry.  upcall_return undoes that.
+ *   4. Idle: the hypercall only records a deadline; the run loop sleeps
+ *      on it, so a signal can interrupt DENALI_RUN mid-idle and the next
+ *      DENALI_RUN resumes the same idle, never returning early.
+ *
+ * The writable page is guest memory, changed by the guest at will: every
+ * field is read once per use into a local, checked, and only the local
+ * is used.  Bits the monitor never raises (outside DENALI_IRQ_ALL) are
+ * ignored everywhere.  Nothing here runs while the guest does (one vCPU,
+ * run by the thread that runs this code), except the atomic bit-setting
+ * of denali_irq_raise().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+#include <asm/cpufeature.h>
+#include <asm/segment.h>
+#include <asm/tsc.h>
+
+#include "exits.h"
+#include "vm.h"
+
+/* ---- 1. the read-only page and the clock ---------------------------- */
+
+/*
+ * ns = (tsc_delta << shift) * mul >> 32, with mul below 2^32: the
+ * smallest shift that keeps mul in range, for precision.
+ */
+static void clock_scale(struct denali_clock *c, u32 khz)
+{
+	s8 shift = 0;
+
+	while (((u64)khz << shift) < NSEC_PER_MSEC && shift < 31)
+		shift++;
+	c->tsc_shift = shift;
+	c->tsc_mul = div64_u64((u64)NSEC_PER_MSEC << 32, (u64)khz << shift);
+}
+
+static u64 clock_tsc_ns(const struct denali_clock *c)
+{
+	return mul_u64_u32_shr((rdtsc() - c->tsc0) << c->tsc_shift,
+			       c->tsc_mul, 32);
+}
+
+/*
+ * The guest may read the TSC itself only if it ticks at one rate on
+ * every CPU, through idle states, and Linux has not found it wanting.
+ */
+static bool host_tsc_is_stable(void)
+{
+	return tsc_khz && boot_cpu_has(X86_FEATURE_CONSTANT_TSC) &&
+	       boot_cpu_has(X86_FEATURE_NONSTOP_TSC) && !check_tsc_unstable();
+}
+
+/* The VM clock now, in nanoseconds; never less than an earlier reading. */
+static u64 clock_now(struct denali_vm *vm)
+{
+	struct denali_clock *c = &vm->clock;
+	u64 ns, kns;
+
+	/*
+	 * Linux may mark the TSC unstable at any time: from then on use
+	 * ktime, offset so that the clock carries on from the TSC's value.
+	 */
+	if (c->tsc_stable && check_tsc_unstable()) {
+		ns = clock_tsc_ns(c);
+		kns = ktime_get_ns() - c->ktime0;
+		c->ktime_offset = ns > kns ? ns - kns : 0;
+		c->tsc_stable = false;
+	}
+	if (c->tsc_stable)
+		ns = clock_tsc_ns(c);
+	else
+		ns = ktime_get_ns() - c->ktime0 + c->ktime_offset;
+	if (ns < c->last_ns)
+		ns = c->last_ns;
+	c->last_ns = ns;
+	return ns;
+}
+
+/* Before every entry: the clock's parameters and host_ns, under seq. */
+void denali_clock_publish(struct denali_vm *vm)
+{
+	struct denali_vclock *vc = &vm->vro->clock;
+	u64 ns = clock_now(vm);
+	u32 seq = vc->seq;
+
+	/*
+	 * seq odd before the fields change, even after, as the guest's
+	 * reads of seq around its reads of the fields expect.
+	 */
+	WRITE_ONCE(vc->seq, seq + 1);
+	smp_wmb();	/* the odd seq before the fields */
+	vc->flags = vm->clock.tsc_stable ? DENALI_VCLOCK_TSC_STABLE : 0;
+	vc->tsc_mul = vm->clock.tsc_mul;
+	vc->tsc_shift = vm->clock.tsc_shift;
+	vc->tsc_timestamp = vm->clock.tsc0;
+	vc->system_ns = 0;
+	vc->host_ns = ns;
+	smp_wmb();	/* the fields before the even seq */
+	WRITE_ONCE(vc->seq, seq + 2);
+}
+
+u64 denali_clock_now(struct denali_vm *vm)
+{
+	return clock_now(vm);
+}
+
+void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len)
+{
+	struct denali_vregs_ro *ro;
+	u32 i;
+
+	vm->vro = (void *)(vm->mem.host + DENALI_GUEST_VREGS_RO);
+	vm->vrw = (void *)(vm->mem.host + DENALI_GUEST_VREGS_RW);
+	atomic64_set(&vm->irqs_raised, 0);
+
+	/* Guest memory is zeroed: only the nonzero fields are written. */
+	ro = vm->vro;
+	ro->abi_major = DENALI_ABI_MAJOR;
+	ro->abi_minor = DENALI_ABI_MINOR;
+	ro->mem_size = vm->mem.size;
+	if (args_len)
+		memcpy(ro->args, args, args_len);
+	ro->args_len = args_len;
+	for (i = 0; i < args_len; i++)
+		ro->argc += !args[i];
+
+	vm->clock.tsc_stable = host_tsc_is_stable();
+	if (tsc_khz)
+		clock_scale(&vm->clock, tsc_khz);
+	vm->clock.tsc0 = rdtsc();
+	vm->clock.ktime0 = ktime_get_ns();
+	denali_clock_publish(vm);
+}
+
+void denali_vregs_set_id(struct denali_vm *vm)
+{
+	vm->vro->vm_id = vm->id;
+}
+
+/* ---- 2. raising interrupts ---------------------------------------------- */
+
+/* The pending bits the guest may be interrupted for. */
+static u64 irq_pending(const struct denali_vm *vm)
+{
+	return READ_ONCE(vm->vrw->pending) & DENALI_IRQ_ALL;
+}
+
+void denali_irq_raise(struct denali_vm *vm, u64 bits)
+{
+	unsigned long todo = bits & DENALI_IRQ_ALL;
+	struct task_struct *running;
+	unsigned int bit;
+
+	if (!todo)
+		return;
+	/*
+	 * One locked bit-set per bit: the guest takes the word with xchg
+	 * at any moment, and no raise may be lost between the two.
+	 */
+	for_each_set_bit(bit, &todo, 64)
+		set_bit(bit, (unsigned long *)&vm->vrw->pending);
+	atomic64_add(hweight64(todo), &vm->irqs_raised);
+	/* The bits are visible before we look at who might be waiting. */
+	smp_mb__after_atomic();
+
+	wake_up(&vm->idle_wq);
+	/*
+	 * A guest running on another CPU sees the bits at its next entry:
+	 * make that entry come now.  The running thread checks the bits
+	 * with interrupts off just before entering, so a kick that lands
+	 * after that check ends the round trip at once.
+	 */
+	spin_lock(&vm->lock);
+	running = vm->running;
+	if (running && running != current)
+		kick_process(running);
+	spin_unlock(&vm->lock);
+}
+
+/* ---- 3. delivery and upcall_return --------------------------------------- */
+
+static bool in_guest_memory(const struct denali_vm *vm, u64 addr)
+{
+	return addr >= DENALI_GUEST_IMAGE_BASE && addr < vm->mem.size;
+}
+
+bool denali_upcall_due(const struct denali_vm *vm)
+{
+	return READ_ONCE(vm->vrw->irq_enabled) && irq_pending(vm);
+}
+
+bool denali_upcall_deliver(struct denali_vm *vm)
+{
+	struct denali_vregs_rw *rw = vm->vrw;
+	struct denali_frame *r = &vm->vcpu.regs;
+	struct denali_upcall_frame f;
+	u64 entry, stack, sp;
+
+	if (!denali_upcall_due(vm))
+		return false;
+	entry = READ_ONCE(rw->upcall_entry);
+	stack = READ_ONCE(rw->upcall_stack);
+	if (!in_guest_memory(vm, entry)) {
+		denali_crash_vregs(vm, "upcall entry 0x%llx is outside guest memory",
+				   entry);
+		return true;
+	}
+	if (stack) {
+		if (stack <= DENALI_GUEST_IMAGE_BASE || stack > vm->mem.size) {
+			denali_crash_vregs(vm, "upcall stack 0x%llx is outside guest memory",
+					   stack);
+			return true;
+		}
+		sp = stack & ~15ull;
+	} else {
+		sp = (r->rsp - DENALI_UPCALL_RED_ZONE) & ~15ull;
+	}
+
+	f = (struct denali_upcall_frame) {
+		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
+		.rsi = r->rsi, .rdi = r->rdi, .rbp = r->rbp, .rsp = r->rsp,
+		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
+		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
+		.rip = r->rip, .rflags = r->rflags,
+		.cs = __USER_CS, .ss = __USER_DS,
+	};
+	memcpy(&rw->saved, &f, sizeof(f));
+	WRITE_ONCE(rw->irq_enabled, 0);
+
+	r->rip = entry;
+	r->rsp = sp;
+	r->rdi = DENALI_GUEST_VREGS_RW +
+		 offsetof(struct denali_vregs_rw, saved);
+	r->rflags = DENALI_GUEST_ENTRY_RFLAGS;
+	vm->stats.upcalls++;
+	return true;
+}
+
+/* The upcall_return hypercall; false if the VM stopped instead. */
+bool denali_upcall_return(struct denali_vm *vm)
+{
+	struct denali_frame *r = &vm->vcpu.regs;
+	struct denali_upcall_frame f;
+
+	/* One copy: every check and every use below is of this copy. */
+	memcpy(&f, &vm->vrw->saved, sizeof(f));
+	if (f.cs != __USER_CS || f.ss != __USER_DS) {
+		denali_crash_vregs(vm, "upcall_return: cs:ss %#x:%#x are not the guest's",
+				   f.cs, f.ss);
+		return false;
+	}
+	if (!in_guest_memory(vm, f.rip)) {
+		denali_crash_vregs(vm, "upcall_return: rip 0x%llx is outside guest memory",
+				   f.rip);
+		return false;
+	}
+	r->rax = f.rax;
+	r->rbx = f.rbx;
+	r->rcx = f.rcx;
+	r->rdx = f.rdx;
+	r->rsi = f.rsi;
+	r->rdi = f.rdi;
+	r->rbp = f.rbp;
+	r->rsp = f.rsp;
+	r->r8 = f.r8;
+	r->r9 = f.r9;
+	r->r10 = f.r10;
+	r->r11 = f.r11;
+	r->r12 = f.r12;
+	r->r13 = f.r13;
+	r->r14 = f.r14;
+	r->r15 = f.r15;
+	r->rip = f.rip;
+	/* Sanitized on entry like any guest RFLAGS: IOPL, NT, VM... go. */
+	r->rflags = f.rflags;
+	WRITE_ONCE(vm->vrw->irq_enabled, 1);
+	return true;
+}
+
+/* ---- 4. idle --------------------------------------------------------------- */
+
+/* The idle hypercall: yield now, or set the deadline the run loop waits for. */
+void denali_idle_start(struct denali_vm *vm, u64 timeout_ns)
+{
+	struct denali_vcpu *v = &vm->vcpu;
+	ktime_t now;
+
+	if (irq_pending(vm))
+		return;
+	if (!timeout_ns) {
+		yield();
+		return;
+	}
+	now = ktime_get();
+	if (timeout_ns >= (u64)(KTIME_MAX - now))
+		v->idle_deadline = KTIME_MAX;
+	else
+		v->idle_deadline = ktime_add_ns(now, timeout_ns);
+	v->idling = true;
+	vm->stats.idle_sleeps++;
+}
+
+static bool idle_over(const struct denali_vm *vm)
+{
+	return irq_pending(vm) || READ_ONCE(vm->stop_reason);
+}
+
+int denali_idle_wait(struct denali_vm *vm)
+{
+	struct denali_vcpu *v = &vm->vcpu;
+	ktime_t left;
+	long ret;
+
+	while (!idle_over(vm)) {
+		if (v->idle_deadline == KTIME_MAX) {
+			ret = wait_event_interruptible(vm->idle_wq,
+						       idle_over(vm));
+		} else {
+			left = ktime_sub(v->idle_deadline, ktime_get());
+			if (left <= 0) {
+				/* "Time has passed": the timer interrupt. */
+				denali_irq_raise(vm, DENALI_IRQ_TIMER);
+				break;
+			}
+			ret = wait_event_interruptible_hrtimeout(vm->idle_wq,
+								 idle_over(vm),
+								 left);
+		}
+		/* Still idle: the next DENALI_RUN carries on waiting. */
+		if (ret == -ERESTARTSYS)
+			return -EINTR;
+	}
+	v->idling = false;
+	return 0;
+}
