@@ -420,11 +420,32 @@ TEST_F(probe, null_page_write)
 
 TEST_F(probe, reserved_pages_are_unmapped)
 {
-	unsigned long long addrs[] = { DENALI_GUEST_VREGS_RO,
-				       DENALI_GUEST_VREGS_RW, 0x8000,
-				       ENTRY - 8 };
+	unsigned long long addrs[] = { DENALI_GUEST_VREGS_RW + 0x1000,
+				       0x8000, ENTRY - 8 };
 
 	read_faults_at_each(_metadata, addrs, ARRAY_SIZE(addrs));
+}
+
+/* The virtual registers: both readable, one writable, neither code. */
+TEST_F(probe, virtual_register_pages_have_their_permissions)
+{
+	struct denali_run run;
+
+	ASSERT_EQ(0, probe(&self->vm, DENALI_GUEST_VREGS_RO, READ, &run));
+	EXPECT_EQ(DENALI_STOP_EXIT, run.reason);
+	close(self->vm);
+	ASSERT_EQ(0, probe(&self->vm, DENALI_GUEST_VREGS_RO, WRITE, &run));
+	expect_page_fault(_metadata, &run, DENALI_GUEST_VREGS_RO, WRITE);
+	EXPECT_TRUE(run.crash.error_code & 1);		/* present */
+	close(self->vm);
+	ASSERT_EQ(0, probe(&self->vm, DENALI_GUEST_VREGS_RO, EXEC, &run));
+	expect_page_fault(_metadata, &run, DENALI_GUEST_VREGS_RO, EXEC);
+	close(self->vm);
+	ASSERT_EQ(0, probe(&self->vm, DENALI_GUEST_VREGS_RW, WRITE, &run));
+	EXPECT_EQ(DENALI_STOP_EXIT, run.reason);
+	close(self->vm);
+	ASSERT_EQ(0, probe(&self->vm, DENALI_GUEST_VREGS_RW, EXEC, &run));
+	expect_page_fault(_metadata, &run, DENALI_GUEST_VREGS_RW, EXEC);
 }
 
 TEST_F(probe, code_is_not_writable)
