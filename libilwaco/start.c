@@ -3,17 +3,59 @@
  * The C half of a guest's start-up: between _start (crt0.S), which only
  * makes the entry state fit the C calling convention, and main().
  *
- * Nothing needs initialising here: the monitor's loader zeroes .bss (it
+ * Little needs initialising here: the monitor's loader zeroes .bss (it
  * is the zero-filled tail of the data segment, as in any ELF loader),
  * the entry state fixes the FPU control words, and libilwaco runs no
- * constructors (guest.lds refuses images that have any).
+ * constructors (guest.lds refuses images that have any).  What is left
+ * is the boot arguments, which become main()'s argc and argv.
  */
 #include "ilwaco/ilwaco.h"
+#include "internal.h"
 
 unsigned long ilwaco_mem_size;
 
+/*
+ * The boot arguments, copied out of the read-only page: C lets a program
+ * modify its argv strings, and the copy cannot change under it.  One
+ * more byte than the page holds, so the last string is always
+ * terminated; one pointer per byte at most (every string has its NUL),
+ * plus argv's closing NULL.
+ */
+static char arg_bytes[DENALI_ARGS_MAX + 1];
+static char *arg_ptrs[DENALI_ARGS_MAX + 1];
+
+/*
+ * Split the boot arguments into argv; returns argc.  The page says how
+ * many strings there are and how many bytes they take; neither is
+ * trusted beyond the page's own size, and argc never exceeds the strings
+ * actually there.
+ */
+static int boot_args(void)
+{
+	__auto_type ro = ILWACO_VREGS_RO;
+	unsigned int len = ro->args_len, count = ro->argc, i;
+	int argc = 0;
+	char *p = arg_bytes;
+
+	if (len > DENALI_ARGS_MAX)
+		len = DENALI_ARGS_MAX;
+	for (i = 0; i < len; i++)
+		arg_bytes[i] = ro->args[i];
+	arg_bytes[len] = '\0';
+
+	while (argc < (int)count && p < arg_bytes + len) {
+		arg_ptrs[argc++] = p;
+		p += strlen(p) + 1;
+	}
+	arg_ptrs[argc] = NULL;
+	return argc;
+}
+
 _Noreturn void ilwaco_start(unsigned long mem_size)
 {
+	int argc;
+
 	ilwaco_mem_size = mem_size;
-	denali_exit(main());
+	argc = boot_args();
+	denali_exit(main(argc, arg_ptrs));
 }

@@ -279,6 +279,9 @@ struct denali_upcall_frame {
  * @saved:        the interrupted context, written by the monitor at each
  *                upcall, read back by upcall_return.
  *
+ * The page starts zeroed: interrupts disabled, nothing pending, no
+ * upcall entry.
+ *
  * An upcall starts at @upcall_entry with RSP as above, RDI = the guest
  * address of @saved, RFLAGS = 0x202, every other register (and the FPU,
  * which is the guest's to save) as it was when the guest was interrupted,
@@ -313,7 +316,8 @@ struct denali_vregs_rw {
  * @flags:    IN: must be zero.
  * @name:     IN: NUL-terminated, letters, digits, '.', '_' and '-' only;
  *            empty means "vm<id>".
- * @id:       OUT: the VM's number, unique while the module is loaded.
+ * @id:       OUT: the VM's number, unique among existing VMs; the id of
+ *            a destroyed VM may be given to a later one.
  * @pad:      IN: must be zero.
  * @error:    OUT: when the ioctl fails, a NUL-terminated sentence saying
  *            precisely why (e.g. which segment is out of range); empty on

@@ -18,4 +18,15 @@
 /* Check calls like printf(): argument @a is the format, @b the first value. */
 #define __printf(a, b) ILWACO_ATTRIBUTE((format(__printf__, a, b)))
 
+/*
+ * A compiler barrier: the compiler may not move memory accesses across
+ * it, nor keep values cached in registers over it.  The CPU still may;
+ * x86 only ever lets a later load pass an earlier store.  A function
+ * rather than the kernel's macro: inlined, it is the same empty asm.
+ */
+static inline void barrier(void)
+{
+	asm volatile("" : : : "memory");
+}
+
 #endif /* _ILWACO_COMPILER_H */

@@ -171,4 +171,42 @@ static inline long denali_null(void)
 	return denali_hypercall0(DENALI_HC_NULL);
 }
 
+/*
+ * denali_idle() - give up the CPU until an interrupt or @timeout_ns (ABI 0.3)
+ *
+ * Returns 0: at once when a virtual interrupt is pending, else once one
+ * is raised or @timeout_ns nanoseconds have passed (never sooner), the
+ * expiry raising DENALI_IRQ_TIMER.  0 is a yield, DENALI_IDLE_FOREVER
+ * no timeout.  See ilwaco_idle() in ilwaco/vregs.h for how to use it.
+ */
+static inline long denali_idle(unsigned long timeout_ns)
+{
+	return denali_hypercall1(DENALI_HC_IDLE, timeout_ns);
+}
+
+/*
+ * denali_console_read() - take console input (ABI 0.3)
+ * @buf: guest address to store it at.
+ * @len: room at @buf.
+ *
+ * Returns the number of bytes stored (0 when no input is waiting), or
+ * -EFAULT if [@buf, @buf + @len) is not all writable guest memory.
+ */
+static inline long denali_console_read(void *buf, unsigned long len)
+{
+	return denali_hypercall2(DENALI_HC_CONSOLE_READ, (unsigned long)buf,
+				 len);
+}
+
+/*
+ * denali_time() - the VM's clock, in nanoseconds since it was made (ABI 0.3)
+ *
+ * One exit per call; ilwaco_time_ns() avoids it whenever the clock page
+ * says the TSC may be used.
+ */
+static inline unsigned long denali_time(void)
+{
+	return (unsigned long)denali_hypercall0(DENALI_HC_TIME);
+}
+
 #endif /* _ILWACO_HYPERCALL_H */

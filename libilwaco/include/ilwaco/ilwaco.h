@@ -3,9 +3,21 @@
  * libilwaco: the library OS that Denali guests are built on.
  *
  * One include for a guest program: hypercalls, console output, the
- * string functions, the error numbers, and what the start-up code
- * (crt0.S, start.c) provides.  A guest defines `int main(void)`; its
- * return value becomes the VM's exit status.
+ * string functions, the error numbers, the para-virtual machine (clock,
+ * idle, virtual interrupts, console input) and what the start-up code
+ * (crt0.S, start.c) provides.
+ *
+ * A guest defines `int main(void)` or `int main(int argc, char **argv)`;
+ * its return value becomes the VM's exit status.  argv holds the boot
+ * arguments exactly as the VM's creator gave them (`denalictl create
+ * IMAGE -- ARGS...`), so argc is their number and argv[0] the first of
+ * them, not a program name; with none, argc is 0 and argv[0] is NULL.
+ * argv[argc] is always NULL and the strings may be modified.  A guest
+ * that wants a Unix-style program name passes one, first.
+ *
+ * Guests built with this library need a monitor implementing ABI 0.3 or
+ * later: the start-up code reads the boot arguments from the virtual
+ * registers.
  */
 #ifndef _ILWACO_ILWACO_H
 #define _ILWACO_ILWACO_H
@@ -15,6 +27,7 @@
 #include "ilwaco/errno.h"
 #include "ilwaco/hypercall.h"
 #include "ilwaco/string.h"
+#include "ilwaco/vregs.h"
 
 /*
  * The size of guest memory in bytes, as the monitor passed it in RDI at
@@ -24,15 +37,13 @@
  */
 extern unsigned long ilwaco_mem_size;
 
-/* The guest program's entry point, called once by ilwaco_start(). */
-int main(void);
-
 /*
  * ilwaco_start() - the C half of the start-up code
  * @mem_size: guest memory size from the entry state.
  *
  * Called only by _start (crt0.S) on the initial stack; records
- * @mem_size, runs main() and exits the VM with its return value.
+ * @mem_size, collects the boot arguments, runs main() and exits the VM
+ * with its return value.
  */
 _Noreturn void ilwaco_start(unsigned long mem_size);
 
