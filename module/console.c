@@ -118,6 +118,9 @@ __poll_t denali_console_poll(struct denali_vm *vm, struct file *file,
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (input_room(vm))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	/* As a pipe with no reader: a writer must not wait for room. */
+	if (READ_ONCE(vm->stop_reason))
+		mask |= EPOLLERR;
 	if (READ_ONCE(vm->destroyed))
 		mask |= EPOLLHUP;
 	return mask;
