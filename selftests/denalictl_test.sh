@@ -3,7 +3,10 @@
 #
 # denalictl as an operator uses it: `create --foreground` runs a guest
 # with its console on stdout and exits with what the guest did; every bad
-# argument is one clear line on stderr and a non-zero status.  Prints TAP.
+# argument is one clear line on stderr and a non-zero status; boot
+# arguments reach the guest's argv; `console` sends its stdin to the
+# guest, from a pipe or as an interactive session on a terminal; `irq`
+# raises user interrupts; `stats` counts them.  Prints TAP.
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -30,6 +33,32 @@ run() {
 	err=$(cat /tmp/denalictl_test.err)
 }
 
+# in_order TEXT PATTERN...: each PATTERN matches a line of TEXT, each
+# below the one before.
+in_order() {
+	local text=$1 last=0 line pat
+
+	shift
+	for pat in "$@"; do
+		line=$(echo "$text" | grep -n -m1 -e "$pat" | cut -d: -f1)
+		[ -n "$line" ] && [ "$line" -gt "$last" ] || return 1
+		last=$line
+	done
+}
+
+# wait_console VM PATTERN: until the VM's console has a line matching
+# PATTERN (60 s at most); so that a test sends its next input only once
+# the guest has dealt with the last.
+wait_console() {
+	local i
+
+	for i in $(seq 300); do
+		"$ctl" console "$1" -n | grep -q -e "$2" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root"
 	exit 4
@@ -37,7 +66,7 @@ fi
 [ -e /sys/module/denali ] || insmod "$ko" || exit 1
 
 echo "TAP version 13"
-echo "1..27"
+echo "1..51"
 
 run "$ctl" create "$top/build/guests/hello.img" --mem 4M --foreground
 [ $rc = 0 ] && [ "$out" = "Hello from a Denali guest!" ]
@@ -104,6 +133,218 @@ ok $? "unknown verb: one line, exit 2"
 run "$ctl" version
 [ $rc = 0 ] && echo "$out" | grep -q "denali.ko .*ABI"
 ok $? "version names the module's ABI"
+
+# Boot arguments: pv_args prints its argv and exits with argc.
+run "$ctl" create "$guests/pv_args.img" --mem 1M --foreground -- \
+	"one two" "" --mem -x
+[ $rc = 4 ] && [ "$out" = "argc=4
+argv[0]=<one two>
+argv[1]=<>
+argv[2]=<--mem>
+argv[3]=<-x>
+args_len=18" ]
+ok $? "boot arguments after -- are the guest's argv, options and all"
+
+run "$ctl" create "$guests/pv_args.img" --mem 1M --foreground --
+[ $rc = 0 ] && [ "$out" = "argc=0
+args_len=0" ]
+ok $? "-- with nothing after it: no boot arguments"
+
+# 16 arguments of 127 characters and their NULs: exactly 2048 bytes.
+longs=()
+for _ in $(seq 16); do
+	longs+=("$(printf '%0127d' 0)")
+done
+run "$ctl" create "$guests/pv_args.img" --foreground -- "${longs[@]}"
+[ $rc = 16 ] && echo "$out" | grep -q "^args_len=2048$"
+ok $? "2048 bytes of boot arguments are accepted"
+
+run "$ctl" create "$guests/pv_args.img" --name toolong --foreground -- \
+	"${longs[@]}" x
+[ $rc = 2 ] && [ -z "$out" ] && [ "$(echo "$err" | wc -l)" = 1 ] &&
+	echo "$err" | grep -q "2050 bytes.*2 more than the 2048" &&
+	! "$ctl" list | grep -q toolong
+ok $? "2050 bytes of boot arguments: refused before any VM exists ($err)"
+
+run "$ctl" create -- "$guests/pv_args.img" one
+[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q IMAGE
+ok $? "the IMAGE must come before -- ($err)"
+
+run "$ctl" create "$guests/pv_args.img" --mem 1M --name args-bg -- alpha beta
+echo "$out" | grep -q "^id [0-9]* name args-bg pid [0-9]*$"
+ok $? "a runner VM with boot arguments ($out)"
+# -f ends when the VM has stopped and its console has all been read.
+run timeout 60 "$ctl" console args-bg -f -n
+[ $rc = 0 ] && echo "$out" | grep -q "^argv\[0\]=<alpha>$" &&
+	echo "$out" | grep -q "^argv\[1\]=<beta>$" &&
+	"$ctl" list | grep "args-bg" | grep -q "exit 2"
+ok $? "the runner's guest got them: argv printed, exit 2"
+"$ctl" destroy args-bg >/dev/null
+
+# Console input, from a pipe, to the echo guest: it echoes what it reads,
+# reports user interrupts by number, and exits 0 on 'q'.
+run "$ctl" create "$top/build/guests/echo.img" --mem 1M --name echo1 -- hello
+echo "$out" | grep -q "^id [0-9]* name echo1 pid [0-9]*$"
+ok $? "the echo guest runs ($out)"
+out=$(printf 'ping\n' | "$ctl" console echo1 2>&1)
+[ $? = 0 ] && wait_console echo1 "got 5 bytes: ping"
+ok $? "console without -f sends a pipe's contents and returns ($out)"
+run "$ctl" irq echo1 3 5
+[ $rc = 0 ] && [ -z "$err" ] && wait_console echo1 "user interrupt 5"
+ok $? "irq raises user interrupt lines 3 and 5 ($err)"
+run "$ctl" irq echo1 16
+[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q "'16'"
+ok $? "irq line 16: refused, exit 2 ($err)"
+# The pipe ends after 'q'; -f then follows until the guest has exited.
+out=$(printf 'q' | timeout 60 "$ctl" console echo1 -f 2>&1)
+[ $? = 0 ] && in_order "$out" "argv\[0\] = hello" "got 5 bytes: ping" \
+	"user interrupt 3" "user interrupt 5" "got 1 byte: q" "echo: bye"
+ok $? "input and interrupts reach the guest in order, and 'q' ends it"
+"$ctl" list | grep echo1 | grep -q "exit 0"
+ok $? "the echo guest exited 0"
+
+run "$ctl" stats echo1 -j
+echo "$out" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+# ping, q, and one DENALI_RAISE_IRQ: three raises at least (timeouts too).
+assert s["irqs_raised"] >= 3, s
+assert s["upcalls"] >= 2 and s["upcalls"] <= s["irqs_raised"], s
+assert s["upcalls"] == s["hypercalls"]["upcall_return"], s
+assert s["idle_sleeps"] >= 1 and s["idle_sleeps"] <= s["hypercalls"]["idle"], s
+assert s["hypercalls"]["console_read"] >= 2, s
+'
+ok $? "stats -j counts the upcalls, idle sleeps and raised interrupts"
+run "$ctl" stats echo1
+[ $rc = 0 ] && echo "$out" | grep -q "^upcalls  *[1-9][0-9]*$" &&
+	echo "$out" | grep -q "^idle sleeps  *[1-9][0-9]*$" &&
+	echo "$out" | grep -q "^irqs raised  *[1-9][0-9]*$" &&
+	echo "$out" | grep -q "^  console_read (6)  *[1-9][0-9]*$"
+ok $? "stats shows them as text"
+
+out=$(echo more | "$ctl" console echo1 2>&1)
+rc=$?
+[ $rc = 0 ] && echo "$out" | grep -q "echo: bye" && ! echo "$out" | grep -q more
+ok $? "input to a stopped VM ends quietly (EPIPE), its console still printed"
+run "$ctl" irq echo1 1
+[ $rc = 1 ] && [ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -q stopped
+ok $? "irq to a stopped VM: one line, exit 1 ($err)"
+"$ctl" destroy echo1 >/dev/null
+
+# More input than the module queues (4096 bytes) while the guest reads
+# it: the writes are short or find no room, and everything arrives.
+run "$ctl" create "$guests/pv_echo.img" --mem 1M --name echo-big -- 20000
+echo "$out" | grep -q "^id [0-9]* name echo-big pid"
+ok $? "a guest that checks 20000 bytes of input ($out)"
+out=$(python3 -c 'import sys; sys.stdout.buffer.write(bytes(i % 251 for i in range(20000)))' |
+	timeout 60 "$ctl" console echo-big -f 2>&1)
+[ $? = 0 ] && echo "$out" | grep -q "20000 bytes in order" &&
+	"$ctl" list | grep echo-big | grep -q "exit 0"
+ok $? "20000 bytes through the 4096-byte queue, whole and in order"
+"$ctl" destroy echo-big >/dev/null
+
+# -n: stdin is not read, even a pipe that never ends.
+"$ctl" create "$top/build/guests/echo.img" --mem 1M --name echo2 >/dev/null
+timeout 20 "$ctl" console echo2 -n >/dev/null < <(exec sleep 30 2>/dev/null)
+rc=$?
+kill $! 2>/dev/null
+ok $rc "console -n does not wait for stdin"
+
+# An interactive session on a terminal (a pseudo-terminal here).
+cat >/tmp/denalictl_pty.py <<'EOF'
+import fcntl, os, select, signal, sys, termios, time
+
+ctl, vm, how, word = sys.argv[1:5]
+word = word.encode()
+# The guest may echo Ctrl-C as the byte or as "^C".
+ctrl_c = (b"got 1 byte: \x03", b"got 1 byte: ^C")
+master, slave = os.openpty()
+before = termios.tcgetattr(slave)
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    os.close(master)
+    os.execv(ctl, [ctl, "console", vm, "-f"])
+out = b""
+
+def fail(why):
+    print("FAIL:", why, repr(out[-300:]))
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    sys.exit(1)
+
+def wait_for(what, timeout=30):
+    global out
+    end = time.monotonic() + timeout
+    while not what():
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        if select.select([master], [], [], min(left, 0.1))[0]:
+            out += os.read(master, 4096)
+    return True
+
+def raw():
+    lflag = termios.tcgetattr(slave)[3]
+    return not lflag & (termios.ICANON | termios.ECHO | termios.ISIG)
+
+if not wait_for(lambda: b"Ctrl-] detaches" in out and raw()):
+    fail("no session")
+# Enter sends CR; the guest gets a newline.  Ctrl-C is the guest's too.
+os.write(master, word + b"\r")
+if not wait_for(lambda: b"got 6 bytes: " + word + b"\r\n" in out):
+    fail("the keys did not reach the guest")
+# The console printed so far includes earlier sessions' Ctrl-C.
+def ctrl_c_echoes():
+    return sum(out.count(c) for c in ctrl_c)
+seen = ctrl_c_echoes()
+os.write(master, b"\x03")
+if not wait_for(lambda: ctrl_c_echoes() > seen):
+    fail("Ctrl-C did not reach the guest")
+if out.count(word) != 1:
+    fail("the terminal echoed the keys")
+if how == "detach":
+    os.write(master, b"\x1d")
+else:
+    os.kill(pid, signal.SIGTERM)
+status = None
+def ended():
+    global status
+    p, st = os.waitpid(pid, os.WNOHANG)
+    if p:
+        status = st
+    return status is not None
+if not wait_for(ended):
+    fail("still running")
+if how == "detach" and not (os.WIFEXITED(status) and
+                            os.WEXITSTATUS(status) == 0):
+    fail("Ctrl-] did not end it with 0: %#x" % status)
+if how == "term" and not (os.WIFSIGNALED(status) and
+                          os.WTERMSIG(status) == signal.SIGTERM):
+    fail("SIGTERM did not end it as SIGTERM would: %#x" % status)
+if termios.tcgetattr(slave) != before:
+    fail("the terminal was left changed")
+print("ok")
+EOF
+out=$(python3 /tmp/denalictl_pty.py "$ctl" echo2 detach typed 2>&1)
+[ "$out" = ok ]
+ok $? "a terminal session: keys and Ctrl-C to the guest, no echo, Ctrl-] detaches ($out)"
+"$ctl" list | grep echo2 | grep -q running
+ok $? "the VM runs on after the session detached"
+out=$(python3 /tmp/denalictl_pty.py "$ctl" echo2 term again 2>&1)
+[ "$out" = ok ]
+ok $? "SIGTERM during a session puts the terminal back ($out)"
+out=$("$ctl" console echo2 -n)
+echo "$out" | grep -q "got 6 bytes: typed" &&
+	echo "$out" | grep -q "got 6 bytes: again"
+ok $? "the session's input is in the VM's console"
+"$ctl" destroy echo2 >/dev/null
+rm -f /tmp/denalictl_pty.py
 
 # Runner processes, list, stats, destroy, and a clean unload after.
 run "$ctl" create "$guests/spin_report.img" --mem 1M --name bg-one

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host-side unit tests (no kernel needed) for what denalictl decides on
- * its own: which --mem sizes and --name values it accepts
+ * its own: which --mem sizes and --name values it accepts, how boot
+ * arguments are packed for the module and when they are too long, where
+ * a console session's escape is, and which `irq` lines it accepts
  * (userspace/denalictl/parse.c); the exact text of its crash report and
  * vector names (report.c), of sizes, VM states and statuses and `stats`
  * (format.c), which people and scripts read; that its JSON is valid
@@ -169,6 +171,146 @@ TEST(vm_name_refuses_null)
 	EXPECT_FALSE(valid_vm_name(NULL));
 }
 
+/*
+ * ---------------------------------------------------------------------
+ * Boot arguments, the console escape, irq lines (parse.c)
+ * ---------------------------------------------------------------------
+ */
+
+TEST(boot_args_are_strings_back_to_back)
+{
+	char * const argv[] = { "web", "--port", "8080", "", "a b" };
+	static const char want[] = "web\0--port\0008080\0\0a b";
+	char buf[DENALI_ARGS_MAX];
+	size_t len = 12345;
+
+	memset(buf, 'x', sizeof(buf));
+	ASSERT_EQ(0, pack_boot_args(5, argv, buf, sizeof(buf), &len));
+	/* The empty string counts: its NUL is there. */
+	ASSERT_EQ(sizeof(want), len);
+	EXPECT_EQ(0, memcmp(want, buf, sizeof(want)));
+	/* Nothing written past them. */
+	EXPECT_EQ('x', buf[sizeof(want)]);
+}
+
+TEST(boot_args_none_take_nothing)
+{
+	char buf[4] = "xyz";
+	size_t len = 12345;
+
+	ASSERT_EQ(0, pack_boot_args(0, NULL, buf, sizeof(buf), &len));
+	EXPECT_EQ(0, len);
+	EXPECT_STREQ("xyz", buf);
+	/* "--" and nothing after it: no arguments, no room needed. */
+	ASSERT_EQ(0, pack_boot_args(0, NULL, NULL, 0, &len));
+	EXPECT_EQ(0, len);
+}
+
+/* @n arguments of @each characters: how much they take, packed. */
+static int pack_many(int n, size_t each, size_t *len, char *buf)
+{
+	static char word[DENALI_ARGS_MAX * 2];
+	static char *argv[DENALI_ARGS_MAX * 2];
+	int i;
+
+	memset(word, 'a', each);
+	word[each] = '\0';
+	for (i = 0; i < n; i++)
+		argv[i] = word;
+	return pack_boot_args(n, argv, buf, DENALI_ARGS_MAX, len);
+}
+
+TEST(boot_args_up_to_the_limit_fit)
+{
+	char buf[DENALI_ARGS_MAX];
+	size_t len;
+
+	/* 16 x (127 + NUL) = 2048: exactly the limit. */
+	ASSERT_EQ(0, pack_many(16, 127, &len, buf));
+	EXPECT_EQ(DENALI_ARGS_MAX, len);
+	EXPECT_EQ('\0', buf[DENALI_ARGS_MAX - 1]);
+	EXPECT_EQ('a', buf[DENALI_ARGS_MAX - 2]);
+	/* One argument of 2047 characters and its NUL. */
+	ASSERT_EQ(0, pack_many(1, DENALI_ARGS_MAX - 1, &len, buf));
+	EXPECT_EQ(DENALI_ARGS_MAX, len);
+	/* 2048 empty strings: only NULs. */
+	ASSERT_EQ(0, pack_many(DENALI_ARGS_MAX, 0, &len, buf));
+	EXPECT_EQ(DENALI_ARGS_MAX, len);
+}
+
+TEST(boot_args_beyond_the_limit_are_e2big_and_say_how_long)
+{
+	char buf[DENALI_ARGS_MAX];
+	size_t len;
+
+	memset(buf, 'x', sizeof(buf));
+	/* One byte over: the last NUL is what does not fit. */
+	EXPECT_EQ(-E2BIG, pack_many(1, DENALI_ARGS_MAX, &len, buf));
+	EXPECT_EQ(DENALI_ARGS_MAX + 1, len);
+	EXPECT_EQ(-E2BIG, pack_many(DENALI_ARGS_MAX + 1, 0, &len, buf));
+	EXPECT_EQ(DENALI_ARGS_MAX + 1, len);
+	EXPECT_EQ(-E2BIG, pack_many(21, 99, &len, buf));
+	EXPECT_EQ(2100, len);
+	/* Refused whole: nothing was written. */
+	EXPECT_EQ('x', buf[0]);
+	EXPECT_EQ('x', buf[DENALI_ARGS_MAX - 1]);
+}
+
+TEST(console_escape_is_ctrl_right_bracket)
+{
+	EXPECT_EQ(0x1d, CONSOLE_ESCAPE);
+	EXPECT_EQ(5, console_escape_at("hello", 5));
+	EXPECT_EQ(0, console_escape_at("", 0));
+	EXPECT_EQ(0, console_escape_at("\x1d", 1));
+	EXPECT_EQ(2, console_escape_at("ls\x1dxy", 5));
+	/* The first one counts; what follows it is never the guest's. */
+	EXPECT_EQ(1, console_escape_at("a\x1d\x1d", 3));
+	/* Bounded by the length, NULs and other controls pass. */
+	EXPECT_EQ(3, console_escape_at("\0\x03\x1a\x1d", 3));
+	EXPECT_EQ(4, console_escape_at("\0\x03\x1a\x1b", 4));
+	/* Ctrl-] alone, not the ']' of a key or of an escape sequence. */
+	EXPECT_EQ(4, console_escape_at("a]\x1b]", 4));
+}
+
+TEST(irq_lines)
+{
+	char * const one[] = { "0" };
+	char * const some[] = { "3", "15", "03", "3" };
+	unsigned long long bits = UNTOUCHED;
+	int bad = -1;
+
+	ASSERT_EQ(0, parse_user_irqs(1, one, &bits, &bad));
+	EXPECT_EQ(DENALI_IRQ_USER(0), bits);
+	EXPECT_EQ(1ull << 16, bits);
+	ASSERT_EQ(0, parse_user_irqs(4, some, &bits, &bad));
+	EXPECT_EQ(DENALI_IRQ_USER(3) | DENALI_IRQ_USER(15), bits);
+	EXPECT_EQ(0, bits & ~DENALI_IRQ_USER_ALL);
+}
+
+TEST(irq_lines_refused)
+{
+	static const char * const bad_words[] = {
+		"16", "-1", "+1", "", " 1", "1 ", "0x1", "one", "1.0",
+		"99999999999999999999", "timer",
+	};
+	unsigned long long bits = UNTOUCHED;
+	char *argv[2] = { "1" };
+	size_t i;
+	int bad = -1;
+
+	for (i = 0; i < ARRAY_SIZE(bad_words); i++) {
+		argv[1] = (char *)bad_words[i];
+		EXPECT_EQ(-EINVAL, parse_user_irqs(2, argv, &bits, &bad))
+			TH_LOG("\"%s\"", bad_words[i]);
+		EXPECT_EQ(1, bad);
+		EXPECT_EQ(UNTOUCHED, bits);
+	}
+	bad = -1;
+	EXPECT_EQ(-EINVAL, parse_user_irqs(0, argv, &bits, &bad));
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(UNTOUCHED, bits);
+}
+
 TEST(vector_names)
 {
 	static const char * const want[] = {
@@ -199,6 +341,8 @@ TEST(crash_cause_names)
 		     denali_crash_cause_name(DENALI_CRASH_PRIVILEGED));
 	EXPECT_STREQ("internal monitor error",
 		     denali_crash_cause_name(DENALI_CRASH_INTERNAL));
+	EXPECT_STREQ("virtual-register contract broken",
+		     denali_crash_cause_name(DENALI_CRASH_VREGS));
 	EXPECT_STREQ("unknown cause", denali_crash_cause_name(0));
 	EXPECT_STREQ("unknown cause", denali_crash_cause_name(99));
 }
@@ -597,7 +741,13 @@ TEST(exit_kind_and_hypercall_names)
 	EXPECT_STREQ("console_write",
 		     denali_hypercall_name(DENALI_HC_CONSOLE_WRITE));
 	EXPECT_STREQ("null", denali_hypercall_name(DENALI_HC_NULL));
-	EXPECT_EQ(NULL, denali_hypercall_name(4));
+	EXPECT_STREQ("idle", denali_hypercall_name(DENALI_HC_IDLE));
+	EXPECT_STREQ("upcall_return",
+		     denali_hypercall_name(DENALI_HC_UPCALL_RETURN));
+	EXPECT_STREQ("console_read",
+		     denali_hypercall_name(DENALI_HC_CONSOLE_READ));
+	EXPECT_STREQ("time", denali_hypercall_name(DENALI_HC_TIME));
+	EXPECT_EQ(NULL, denali_hypercall_name(8));
 	EXPECT_EQ(NULL, denali_hypercall_name(15));
 	EXPECT_EQ(NULL, denali_hypercall_name(UINT_MAX));
 }
@@ -611,8 +761,14 @@ static void sample_stats(struct denali_stats *st)
 	st->exits[DENALI_EXITK_FAULT] = 1;
 	st->hypercalls[DENALI_HC_EXIT] = 1;
 	st->hypercalls[DENALI_HC_CONSOLE_WRITE] = 200;
+	st->hypercalls[DENALI_HC_IDLE] = 40;
+	st->hypercalls[DENALI_HC_UPCALL_RETURN] = 12;
+	st->hypercalls[DENALI_HC_CONSOLE_READ] = 3;
 	st->guest_ns = 1204518330;
 	st->console_bytes = 3200;
+	st->upcalls = 12;
+	st->idle_sleeps = 37;
+	st->irqs_raised = 13;
 }
 
 /* A FILE writer's output as a string; the caller frees it. */
@@ -644,13 +800,20 @@ TEST(stats_text)
 		"  fault              1\n"
 		"  aborted            0\n"
 		"  kick               0\n"
-		"hypercalls           201\n"
+		"hypercalls           256\n"
 		"  exit (1)           1\n"
 		"  console_write (2)  200\n"
 		"  null (3)           0\n"
+		"  idle (4)           40\n"
+		"  upcall_return (5)  12\n"
+		"  console_read (6)   3\n"
+		"  time (7)           0\n"
 		"guest time           1.204518330 s\n"
 		"console bytes        3200\n"
-		"console dropped      0\n", text);
+		"console dropped      0\n"
+		"upcalls              12\n"
+		"idle sleeps          37\n"
+		"irqs raised          13\n", text);
 	free(text);
 }
 
@@ -662,7 +825,7 @@ TEST(stats_text_shows_unnamed_counters_only_when_nonzero)
 	sample_stats(&st);
 	st.exits[7] = 3;
 	st.hypercalls[DENALI_HC_RESERVED] = 1;
-	st.hypercalls[7] = 5;
+	st.hypercalls[9] = 5;
 	st.hypercalls[15] = 2;
 	st.guest_ns = 5;
 	st.console_dropped = 9;
@@ -670,11 +833,11 @@ TEST(stats_text_shows_unnamed_counters_only_when_nonzero)
 	EXPECT_NE(NULL, strstr(text, "exits                1208\n"));
 	EXPECT_NE(NULL, strstr(text, "  kick               0\n"
 				     "  kind 7             3\n"
-				     "hypercalls           209\n"
+				     "hypercalls           264\n"
 				     "  reserved (0)       1\n"
 				     "  exit (1)           1\n"));
-	EXPECT_NE(NULL, strstr(text, "  null (3)           0\n"
-				     "  7                  5\n"
+	EXPECT_NE(NULL, strstr(text, "  time (7)           0\n"
+				     "  9                  5\n"
 				     "  15+                2\n"
 				     "guest time           0.000000005 s\n"))
 		TH_LOG("got:\n%s", text);
@@ -826,7 +989,7 @@ TEST(json_stats_object)
 	st.hypercalls[15] = 2;
 	CAPTURE(text, json_print_stats(out, "web", 3, &st));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"4\": 0, \"5\": 0, \"6\": 0, \"7\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0}\n",
+		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13}\n",
 		text);
 	free(text);
 }

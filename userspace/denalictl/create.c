@@ -3,7 +3,8 @@
  * denalictl create: make a VM from a guest image and run it, either in a
  * runner process of its own that outlives the command (the default; see
  * runner.c) or, with --foreground, in this process with the console on
- * stdout until the VM stops.
+ * stdout until the VM stops.  Words after "--" become the guest's boot
+ * arguments (its argv, with libilwaco), the same in either mode.
  *
  * Exit statuses of create --foreground are the VM's: the guest's exit
  * status, 0 when it halted, 125 when it crashed (after a crash report on
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,20 +279,58 @@ static int parse_mem_option(const char *arg, unsigned long long *mem)
 }
 
 /*
- * Boot arguments (`create IMAGE -- ARGS...`) are part of the command
- * line's grammar already, so that scripts written now keep working, but
- * there is no way yet to hand them to a guest.  getopt_long() moves the
- * "--" in front of the operands it leaves, so it is the word just before
- * them.
+ * Boot arguments: everything after the first "--" (`create IMAGE
+ * [OPTIONS] -- ARGS...`), which may look like options themselves.
+ * Returns the index of that "--", or @argc when there is none.  The
+ * options are parsed only before it: getopt_long() given the shorter
+ * argc neither permutes nor interprets a boot argument, and an option
+ * whose value would have been the "--" is simply missing its value.
  */
-static bool has_boot_args(int argc, char **argv)
+static int boot_args_start(int argc, char **argv)
 {
-	return argc - optind > 1 && !strcmp(argv[optind - 1], "--");
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
 }
 
-/* Make the VM; returns its fd, or -1 after printing why not. */
+/*
+ * Pack @argc boot arguments into @buf (DENALI_ARGS_MAX bytes), or say
+ * precisely why they do not fit; returns 0, or EXIT_USAGE after one line.
+ */
+static int pack_args_option(int argc, char **argv, char *buf, size_t *len)
+{
+	if (!pack_boot_args(argc, argv, buf, DENALI_ARGS_MAX, len))
+		return 0;
+	fprintf(stderr,
+		"%s: create: the boot arguments take %zu bytes with their NULs, %zu more than the %d a VM can have\n",
+		progname, *len, *len - DENALI_ARGS_MAX, DENALI_ARGS_MAX);
+	return EXIT_USAGE;
+}
+
+/*
+ * Whether the module behind @ctlfd predates boot arguments (ABI 0.3),
+ * in which case it refuses them as a reserved field that is not zero.
+ */
+static bool module_lacks_boot_args(int ctlfd)
+{
+	struct denali_version v;
+
+	memset(&v, 0, sizeof(v));
+	if (ioctl(ctlfd, DENALI_GET_VERSION, &v))
+		return false;
+	return v.abi_major == DENALI_ABI_MAJOR && v.abi_minor < 3;
+}
+
+/*
+ * Make the VM, with @args_len bytes of boot arguments at @args; returns
+ * its fd, or -1 after printing why not.
+ */
 static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
-		     const char *name, unsigned int *id)
+		     const char *name, const char *args, size_t args_len,
+		     unsigned int *id)
 {
 	struct denali_create_vm create;
 	int vmfd, err;
@@ -300,13 +340,22 @@ static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 	create.image_fd = imgfd;
 	if (name)
 		memcpy(create.name, name, strlen(name) + 1);
+	if (args_len) {
+		create.args = (uintptr_t)args;
+		create.args_len = args_len;
+	}
 	vmfd = ioctl(ctlfd, DENALI_CREATE_VM, &create);
 	err = errno;
 	if (vmfd < 0) {
 		size_t n = strnlen(create.error, sizeof(create.error));
 
+		if (args_len && err == EINVAL &&
+		    module_lacks_boot_args(ctlfd))
+			fprintf(stderr,
+				"%s: cannot create VM: the loaded module does not take boot arguments; load the denali.ko built with this tool (ABI %d.%d)\n",
+				progname, DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
 		/* The module's sentence says more than errno can. */
-		if (n)
+		else if (n)
 			fprintf(stderr, "%s: cannot create VM: %.*s\n",
 				progname, (int)n, create.error);
 		else
@@ -326,17 +375,21 @@ int cmd_create(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Static: 2K is a lot for a stack frame that does nothing else. */
+	static char args[DENALI_ARGS_MAX];
 	unsigned long long mem = DEFAULT_MEM_SIZE;
 	const char *name = NULL, *image;
 	char vm_name[DENALI_NAME_MAX + 16];
 	bool foreground = false;
-	int opt, imgfd, ctlfd, vmfd, status;
+	int opt, imgfd, ctlfd, vmfd, status, nopts;
 	unsigned int id;
+	size_t args_len = 0;
 
+	nopts = boot_args_start(argc, argv);
 	/* Leading ':': report a missing argument as ':', not '?'. */
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopts, argv, ":", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			if (parse_mem_option(optarg, &mem))
@@ -358,19 +411,17 @@ int cmd_create(int argc, char **argv)
 			return bad_option("create", opt, argv);
 		}
 	}
-	if (has_boot_args(argc, argv)) {
+	if (nopts - optind != 1) {
 		fprintf(stderr,
-			"%s: create: boot arguments after '--' are not supported yet\n",
-			progname);
-		return EXIT_USAGE;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr,
-			"%s: create takes exactly one IMAGE (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--foreground])\n",
+			"%s: create takes exactly one IMAGE, before any '--' (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--foreground] [-- ARGS...])\n",
 			progname, progname);
 		return EXIT_USAGE;
 	}
 	image = argv[optind];
+	if (nopts < argc &&
+	    pack_args_option(argc - nopts - 1, argv + nopts + 1, args,
+			     &args_len))
+		return EXIT_USAGE;
 
 	imgfd = open_image(image);
 	if (imgfd < 0)
@@ -380,7 +431,7 @@ int cmd_create(int argc, char **argv)
 		close(imgfd);
 		return EXIT_FAILED;
 	}
-	vmfd = create_vm(ctlfd, imgfd, mem, name, &id);
+	vmfd = create_vm(ctlfd, imgfd, mem, name, args, args_len, &id);
 	close(imgfd);
 	if (vmfd < 0) {
 		close(ctlfd);

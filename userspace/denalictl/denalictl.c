@@ -169,7 +169,9 @@ static const char * const create_details[] = {
 	"                until it stops; exit with the guest's status (0 if",
 	"                it halted, 125 if it crashed, 130 if interrupted,",
 	"                137 if destroyed)",
-	"-- ARGS...      boot arguments for the guest: not supported yet",
+	"-- ARGS...      boot arguments: every word after the first '--',",
+	"                each with its NUL, at most 2048 bytes in all; the",
+	"                guest's argv (argv[0] is the first of them)",
 	"Without --foreground the VM runs in a runner process (shown in ps",
 	"as denali:NAME) and create prints \"id N name NAME pid PID\"; the",
 	"VM lives until it is destroyed or its runner is killed.",
@@ -191,6 +193,16 @@ static const char * const destroy_details[] = {
 static const char * const console_details[] = {
 	"-f, --follow    keep printing new output until the VM stops, its",
 	"                runner goes away, or you interrupt",
+	"-n, --no-input  do not read stdin",
+	"Input: stdin that is a pipe or a file is sent to the VM until its",
+	"end (then -f follows on); a terminal is read only with -f, as a",
+	"session: keys go to the guest as typed (Ctrl-C too), Ctrl-] detaches",
+	NULL
+};
+
+static const char * const irq_details[] = {
+	"N               a user interrupt line, 0 to 15: the guest's",
+	"                DENALI_IRQ_USER(N) bit; all raised at once",
 	NULL
 };
 
@@ -213,11 +225,13 @@ static const struct verb verbs[] = {
 	  list_details },
 	{ "destroy", cmd_destroy, "destroy ID|NAME|--all",
 	  "stop a VM for good and remove it", destroy_details },
-	{ "console", cmd_console, "console ID|NAME [-f]",
-	  "print a VM's console output", console_details },
+	{ "console", cmd_console, "console ID|NAME [-f] [-n]",
+	  "print a VM's console output, send it input", console_details },
 	{ "stats", cmd_stats, "stats ID|NAME [-j]",
-	  "print a VM's counters: exits, hypercalls, time, console",
+	  "print a VM's counters: exits, hypercalls, interrupts",
 	  stats_details },
+	{ "irq", cmd_irq, "irq ID|NAME N...",
+	  "raise user interrupt lines in a VM", irq_details },
 	{ "version", cmd_version, "version",
 	  "print this tool's and the loaded module's versions", NULL },
 	{ "help", cmd_help, "help [VERB]", "print this help", help_details },

@@ -3,7 +3,7 @@
  * What denalictl's verbs share: the exit statuses, the control device,
  * finding a VM by id or name, and starting a runner.  Each verb lives in
  * a file of its own (create.c with runner.c, list.c, console.c,
- * stats.c); this header is how they reach each other and main() in
+ * stats.c, irq.c); this header is how they reach each other and main() in
  * denalictl.c.  The pure parts the host tests check have headers of
  * their own (parse.h, report.h, format.h, json.h, lookup.h, abi.h).
  */
@@ -14,7 +14,7 @@
 
 #include "uapi/denali.h"
 
-#define DENALICTL_VERSION	"0.2.0"
+#define DENALICTL_VERSION	"0.3.0"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -107,5 +107,6 @@ int cmd_list(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_irq(int argc, char **argv);
 
 #endif /* DENALICTL_H */

@@ -146,6 +146,10 @@ static const char * const hypercall_names[] = {
 	[DENALI_HC_EXIT] = "exit",
 	[DENALI_HC_CONSOLE_WRITE] = "console_write",
 	[DENALI_HC_NULL] = "null",
+	[DENALI_HC_IDLE] = "idle",
+	[DENALI_HC_UPCALL_RETURN] = "upcall_return",
+	[DENALI_HC_CONSOLE_READ] = "console_read",
+	[DENALI_HC_TIME] = "time",
 };
 
 const char *denali_hypercall_name(unsigned int nr)
@@ -211,4 +215,7 @@ void denali_print_stats(FILE *out, const char *name, unsigned int id,
 		(unsigned long long)st->guest_ns % 1000000000ull);
 	stat_line(out, "console bytes", st->console_bytes);
 	stat_line(out, "console dropped", st->console_dropped);
+	stat_line(out, "upcalls", st->upcalls);
+	stat_line(out, "idle sleeps", st->idle_sleeps);
+	stat_line(out, "irqs raised", st->irqs_raised);
 }

@@ -76,8 +76,9 @@ void denali_copy_printable(char *dst, size_t dstlen, const char *src,
 const char *denali_exit_kind_name(unsigned int kind);
 
 /*
- * The name of hypercall @nr ("exit", "console_write", "null"; "reserved"
- * for 0), or NULL for a number without one.
+ * The name of hypercall @nr ("exit", "console_write", "null", "idle",
+ * "upcall_return", "console_read", "time"; "reserved" for 0), or NULL
+ * for a number without one.
  */
 const char *denali_hypercall_name(unsigned int nr);
 
@@ -94,11 +95,16 @@ const char *denali_hypercall_name(unsigned int nr);
  *     exit (1)           1
  *     console_write (2)  200
  *     null (3)           0
- *     4                  0  (0 and the numbers without a name only when
+ *     ...                (every call with a name: idle (4),
+ *                         upcall_return (5), console_read (6), time (7))
+ *     8                  0  (0 and the numbers without a name only when
  *                            nonzero; the last as "15+")
  *   guest time           1.204518330 s
  *   console bytes        3200
  *   console dropped      0
+ *   upcalls              12
+ *   idle sleeps          40
+ *   irqs raised          13
  */
 void denali_print_stats(FILE *out, const char *name, unsigned int id,
 			const struct denali_stats *st);

@@ -162,8 +162,13 @@ void json_print_stats(FILE *out, const char *name, unsigned int id,
 		fprintf(out, "%llu", (unsigned long long)st->hypercalls[i]);
 	}
 	fprintf(out,
-		"}, \"guest_ns\": %llu, \"console_bytes\": %llu, \"console_dropped\": %llu}\n",
+		"}, \"guest_ns\": %llu, \"console_bytes\": %llu, \"console_dropped\": %llu",
 		(unsigned long long)st->guest_ns,
 		(unsigned long long)st->console_bytes,
 		(unsigned long long)st->console_dropped);
+	fprintf(out,
+		", \"upcalls\": %llu, \"idle_sleeps\": %llu, \"irqs_raised\": %llu}\n",
+		(unsigned long long)st->upcalls,
+		(unsigned long long)st->idle_sleeps,
+		(unsigned long long)st->irqs_raised);
 }

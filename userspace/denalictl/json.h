@@ -49,9 +49,12 @@ void json_print_vm(FILE *out, const struct denali_vm_info *vm,
  *   {"id": 3, "name": "web", "runs": 2,
  *    "exits": {"hypercall": 201, ..., "kick": 0},
  *    "hypercalls": {"reserved": 0, "exit": 1, "console_write": 200,
- *                   "null": 0, "4": 0, ..., "14": 0, "15+": 0},
+ *                   "null": 0, "idle": 40, "upcall_return": 12,
+ *                   "console_read": 3, "time": 0, "8": 0, ..., "14": 0,
+ *                   "15+": 0},
  *    "guest_ns": 1204518330, "console_bytes": 3200,
- *    "console_dropped": 0}
+ *    "console_dropped": 0, "upcalls": 12, "idle_sleeps": 40,
+ *    "irqs_raised": 13}
  *
  * on one line.  Every counter is present, so the keys do not depend on
  * what the guest did; an exit kind without a name is keyed by its

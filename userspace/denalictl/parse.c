@@ -5,9 +5,11 @@
  * parse_size() is hand-written rather than built on strtoull() because
  * strtoull() accepts what a size must not be: leading spaces, a sign
  * ("-1" silently becomes 2^64 - 1), and hex or octal prefixes; and it
- * reports overflow only through errno.
+ * reports overflow only through errno.  The numbers of `irq` are read
+ * the same way, for the same reasons.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "parse.h"
@@ -80,4 +82,76 @@ bool valid_vm_name(const char *name)
 			return false;
 	}
 	return true;
+}
+
+int pack_boot_args(int argc, char * const *argv, char *buf, size_t size,
+		   size_t *len)
+{
+	size_t need = 0, n;
+	int i;
+
+	/*
+	 * Count first, saturating rather than wrapping, so that nothing is
+	 * written unless everything fits.
+	 */
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		need = need > SIZE_MAX - n ? SIZE_MAX : need + n;
+	}
+	*len = need;
+	if (need > size)
+		return -E2BIG;
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		memcpy(buf, argv[i], n);
+		buf += n;
+	}
+	return 0;
+}
+
+size_t console_escape_at(const char *buf, size_t len)
+{
+	const char *esc = memchr(buf, CONSOLE_ESCAPE, len);
+
+	return esc ? (size_t)(esc - buf) : len;
+}
+
+/* One line number, 0 to 15, as digits alone; -1 if it is not one. */
+static int user_irq_line(const char *s)
+{
+	unsigned int v = 0;
+	const char *p;
+
+	if (!*s)
+		return -1;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+		if (v > 15)
+			return -1;
+	}
+	return v;
+}
+
+int parse_user_irqs(int argc, char * const *argv, unsigned long long *bits,
+		    int *bad)
+{
+	unsigned long long b = 0;
+	int i, line;
+
+	if (argc < 1) {
+		*bad = 0;
+		return -EINVAL;
+	}
+	for (i = 0; i < argc; i++) {
+		line = user_irq_line(argv[i]);
+		if (line < 0) {
+			*bad = i;
+			return -EINVAL;
+		}
+		b |= DENALI_IRQ_USER(line);
+	}
+	*bits = b;
+	return 0;
 }

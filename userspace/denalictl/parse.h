@@ -8,6 +8,7 @@
 #define DENALICTL_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* The largest size parse_size() accepts: 2^63 bytes. */
 #define DENALICTL_SIZE_MAX (1ull << 63)
@@ -32,5 +33,50 @@ int parse_size(const char *s, unsigned long long *out);
  * components in later tools).  False for NULL.
  */
 bool valid_vm_name(const char *name);
+
+/*
+ * pack_boot_args() - boot arguments laid out as DENALI_CREATE_VM takes them
+ * @argc, @argv: the arguments, in order; empty strings are arguments too.
+ * @buf:  where they go: each string with its NUL, back to back.
+ * @size: room at @buf (DENALI_ARGS_MAX for the module's limit).
+ * @len:  set to the bytes they take, NULs included, whether or not
+ *        they fit, so that an error can say by how much they do not;
+ *        0 for no arguments.
+ *
+ * Returns 0, or -E2BIG (@buf then untouched) when they take more than
+ * @size bytes.
+ */
+int pack_boot_args(int argc, char * const *argv, char *buf, size_t size,
+		   size_t *len);
+
+/*
+ * The byte that ends an interactive `console -f` session: Ctrl-], as in
+ * telnet and virsh console, because no shell or editor needs it.
+ */
+#define CONSOLE_ESCAPE	0x1d
+
+/*
+ * console_escape_at() - where terminal input asks to detach
+ *
+ * Returns the offset of the first CONSOLE_ESCAPE in the @len bytes at
+ * @buf, or @len when there is none: the bytes before it are the guest's,
+ * the escape and everything after it are not.
+ */
+size_t console_escape_at(const char *buf, size_t len);
+
+/*
+ * parse_user_irqs() - `irq` operands as DENALI_RAISE_IRQ bits
+ * @argc, @argv: line numbers, each 0 to 15 in decimal ("03" is 3); the
+ *               same line may be given twice.
+ * @bits:  set to the DENALI_IRQ_USER() bit of every line on success,
+ *         untouched on failure.
+ * @bad:   on failure, set to the index of the first word that is not a
+ *         line number.
+ *
+ * Returns 0; -EINVAL for a word that is not a line number, or for no
+ * words at all (@bad then 0).
+ */
+int parse_user_irqs(int argc, char * const *argv, unsigned long long *bits,
+		    int *bad);
 
 #endif /* DENALICTL_PARSE_H */

@@ -53,6 +53,8 @@ const char *denali_crash_cause_name(unsigned int cause)
 		return "privileged instruction";
 	case DENALI_CRASH_INTERNAL:
 		return "internal monitor error";
+	case DENALI_CRASH_VREGS:
+		return "virtual-register contract broken";
 	default:
 		return "unknown cause";
 	}
