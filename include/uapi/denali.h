@@ -119,7 +119,8 @@ enum denali_hypercall {
 	 * expiry itself raises DENALI_IRQ_TIMER.  Returns 0.  It returns at
 	 * once when an interrupt is already pending (whether or not virtual
 	 * interrupts are enabled), never before the timeout otherwise.
-	 * timeout_ns 0 is a yield: other threads may run, then it returns;
+	 * timeout_ns 0 is a yield: other threads may run, then it returns
+	 * (it neither counts as an idle sleep nor raises DENALI_IRQ_TIMER);
 	 * DENALI_IDLE_FOREVER waits for an interrupt only.
 	 */
 	DENALI_HC_IDLE		= 4,
@@ -158,8 +159,9 @@ enum denali_hypercall {
  * Virtual interrupts: bits of denali_vregs_rw.pending.  An interrupt says
  * "this happened at least once since you last took the bit"; any number
  * of raises while the VM is switched out are one bit, delivered in one
- * upcall.  Bits outside DENALI_IRQ_ALL are never raised by the monitor
- * and are ignored if the guest sets them.
+ * upcall.  Bits outside DENALI_IRQ_ALL are never raised by the monitor;
+ * if the guest sets them they are left as they are and ignored (they
+ * neither cause an upcall nor end an idle).
  */
 #define DENALI_IRQ_TIMER	(1ull << 0)	/* an idle timeout expired */
 #define DENALI_IRQ_CONSOLE	(1ull << 1)	/* console input arrived */
@@ -325,7 +327,8 @@ struct denali_vregs_rw {
  * @args:     IN: (ABI 0.3) user address of the boot arguments:
  *            NUL-terminated strings back to back, @args_len bytes in all
  *            (at most DENALI_ARGS_MAX, the last byte a NUL); 0 with
- *            @args_len 0 for none.  The guest finds them in its
+ *            @args_len 0 for none (either without the other is EINVAL;
+ *            an unreadable @args, EFAULT).  The guest finds them in its
  *            struct denali_vregs_ro.
  * @args_len: IN: (ABI 0.3) see @args.
  * @pad2:     IN: must be zero.
@@ -526,8 +529,10 @@ enum denali_exit_kind {
  *                   before anyone could read them.
  * @upcalls:         OUT: (ABI 0.3) virtual interrupt upcalls delivered.
  * @idle_sleeps:     OUT: (ABI 0.3) idle hypercalls that had to wait.
- * @irqs_raised:     OUT: (ABI 0.3) virtual interrupts raised (each raise
- *                   counts, however many were merged into one bit).
+ * @irqs_raised:     OUT: (ABI 0.3) virtual interrupts raised, from every
+ *                   source (idle expiry, console input, DENALI_RAISE_IRQ):
+ *                   each raise of each bit counts, however many were
+ *                   merged into one pending bit.
  * @reserved:        IN: must be zero.  OUT: zero.
  */
 struct denali_stats {
