@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The idle hypercall (ABI 0.3): a guest that idles gives up its CPU until
+ * a virtual interrupt is pending or its timeout has passed, never less,
+ * and the expiry raises DENALI_IRQ_TIMER.  It returns at once when
+ * something is already pending; a raise from another thread, a destroy
+ * and a signal all wake it, the signal without ending the idle early for
+ * the guest.  And an idle guest costs nothing: a thousand of them, each
+ * with its own runner thread, make no exit and use no CPU time for ten
+ * seconds.
+ *
+ * The guests are guests/pv_idle.img (its top comment says what each mode
+ * expects) and, for the thousand, raw code.  Each VM's DENALI_RUN loop
+ * runs in its own thread, a "runner", which carries on after EINTR, so a
+ * signal interrupts one DENALI_RUN call but never ends the run.  The
+ * checks are counts and orderings; times are either the contract's lower
+ * bounds on an idle or hang detectors.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "denali_util.h"
+
+#define MEM		DENALI_GUEST_MEM_MIN
+#define KICK_SIGNAL	SIGUSR1
+#define NS_PER_MS	1000000ull
+
+/* Hang detectors: far beyond what a working module needs under TCG. */
+#define HANG_MS		60000
+#define TEST_TIMEOUT_S	120
+
+/* pv_idle's "timeouts" mode: 3 rounds of 1, 5, 20 and 50 ms. */
+#define TIMEOUTS_IDLES	12
+#define TIMEOUTS_NS	(3 * (1 + 5 + 20 + 50) * NS_PER_MS)
+
+/* The idle that signals interrupt, and how many signals it gets. */
+#define LONG_IDLE_NS	(2000 * NS_PER_MS)
+#define SIGNALS		3
+
+/* A thousand idle VMs. */
+#define IDLERS		1000
+#define IDLE_WINDOW_S	10
+#define IDLER_STACK	(64 * 1024)
+#define IDLERS_TIMEOUT_S	600
+
+/*
+ * The idler: idle(DENALI_IDLE_FOREVER), and again whenever it returns.
+ *
+ *	1:	mov	$4, %eax		# idle
+ *		mov	$-1, %rdi		# DENALI_IDLE_FOREVER
+ *		int	$0x1f
+ *		jmp	1b
+ */
+static const unsigned char idler_code[] = {
+	0xb8, 0x04, 0x00, 0x00, 0x00,
+	0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff,
+	0xcd, 0x1f,
+	0xeb, 0xf0,
+};
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = ms % 1000 * 1000000,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Create a VM of guests/@guest.img with the @argc boot arguments @argv;
+ * the VM fd, or -errno.  Its id goes to @id.
+ */
+static int create_guest(const char *guest, const char *const *argv, int argc,
+			__u32 *id)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64], args[DENALI_ARGS_MAX];
+	struct denali_create_vm c;
+	size_t len = 0, n;
+	int dev, image, vm, i, saved;
+	ssize_t got;
+
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		if (len + n > sizeof(args))
+			return -E2BIG;
+		memcpy(args + len, argv[i], n);
+		len += n;
+	}
+	got = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (got < 0)
+		return -errno;
+	exe[got] = '\0';
+	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), guest);
+	image = open(path, O_RDONLY | O_CLOEXEC);
+	if (image < 0)
+		return -errno;
+	memset(&c, 0, sizeof(c));
+	c.mem_size = MEM;
+	c.image_fd = image;
+	c.args = len ? (__u64)(unsigned long)args : 0;
+	c.args_len = len;
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		saved = errno;
+		close(image);
+		return -saved;
+	}
+	vm = ioctl(dev, DENALI_CREATE_VM, &c);
+	saved = errno;
+	close(dev);
+	close(image);
+	if (vm < 0)
+		return -saved;
+	*id = c.id;
+	return vm;
+}
+
+static int get_stats(int vm, struct denali_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return ioctl(vm, DENALI_GET_STATS, st) ? -errno : 0;
+}
+
+static unsigned long long all_exits(const struct denali_stats *st)
+{
+	unsigned long long n = 0;
+	int k;
+
+	for (k = 0; k < DENALI_EXIT_KINDS; k++)
+		n += st->exits[k];
+	return n;
+}
+
+static int raise_irq(int vm, __u64 bits)
+{
+	struct denali_irq irq = { .bits = bits };
+
+	return ioctl(vm, DENALI_RAISE_IRQ, &irq) ? -errno : 0;
+}
+
+static int destroy_vm(int dev, __u32 id)
+{
+	struct denali_vm_ref ref = { .id = id };
+
+	return ioctl(dev, DENALI_DESTROY_VM, &ref) ? -errno : 0;
+}
+
+/* Wait up to HANG_MS until VM @vm has begun @n idle sleeps. */
+static bool wait_idle_sleeps(int vm, unsigned long long n)
+{
+	struct denali_stats st;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!get_stats(vm, &st) && st.idle_sleeps < n &&
+	       ms_since(&t0) < HANG_MS)
+		sleep_ms(1);
+	return st.idle_sleeps >= n;
+}
+
+/* ---- runners ------------------------------------------------------------- */
+
+/* A thread running one VM until it stops; EINTR only makes it call again. */
+struct runner {
+	pthread_t thread;
+	bool created;
+	int fd;
+	atomic_int tid;		/* its thread id, once it runs */
+	atomic_int calls;	/* DENALI_RUN calls begun */
+	atomic_int eintr;	/* of which returned -EINTR */
+	atomic_int done;	/* a call returned something else */
+	int ret;		/* that return value */
+	struct denali_run run;	/* and its report */
+};
+
+static void *runner_main(void *arg)
+{
+	struct runner *r = arg;
+	struct denali_run run;
+	int ret;
+
+	atomic_store(&r->tid, gettid());
+	for (;;) {
+		atomic_fetch_add(&r->calls, 1);
+		ret = denali_run(r->fd, &run);
+		if (ret != -EINTR)
+			break;
+		atomic_fetch_add(&r->eintr, 1);
+	}
+	r->ret = ret;
+	r->run = run;
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+static int runner_start(struct runner *r, int fd, size_t stack)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	pthread_attr_init(&attr);
+	if (stack)
+		pthread_attr_setstacksize(&attr, stack);
+	ret = pthread_create(&r->thread, &attr, runner_main, r);
+	pthread_attr_destroy(&attr);
+	if (ret)
+		return -ret;
+	r->created = true;
+	return 0;
+}
+
+/* Join @r if it ends within @ms; true if it did. */
+static bool runner_wait(struct runner *r, long ms)
+{
+	struct timespec t0;
+
+	if (!r->created)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!atomic_load(&r->done) && ms_since(&t0) < ms)
+		sleep_ms(1);
+	if (!atomic_load(&r->done))
+		return false;
+	pthread_join(r->thread, NULL);
+	r->created = false;
+	return true;
+}
+
+/*
+ * End @r whatever state its VM is in: destroy the VM (id @id) so that
+ * its DENALI_RUN returns, and join it.  For teardown after a failure.
+ */
+static void runner_end(struct runner *r, __u32 id)
+{
+	int dev;
+
+	if (!r->created)
+		return;
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev >= 0) {
+		destroy_vm(dev, id);
+		close(dev);
+	}
+	if (!runner_wait(r, HANG_MS))
+		pthread_detach(r->thread);
+	r->created = false;
+}
+
+/* ---- one guest at a time ------------------------------------------------- */
+
+FIXTURE(idle) {
+	int vm;
+	__u32 id;
+	struct runner r;
+	char out[4096];
+};
+
+FIXTURE_SETUP(idle)
+{
+	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART */
+
+	self->vm = -1;
+	self->r.created = false;
+	if (geteuid())
+		SKIP(return, "loading modules needs root");
+	ASSERT_EQ(0, denali_ensure_loaded());
+	ASSERT_EQ(0, sigaction(KICK_SIGNAL, &sa, NULL));
+}
+
+FIXTURE_TEARDOWN(idle)
+{
+	runner_end(&self->r, self->id);
+	if (self->vm >= 0)
+		close(self->vm);
+}
+
+/* Create pv_idle with @argv (NULL-terminated) into self->vm. */
+#define CREATE_PV_IDLE(...) do {					\
+	const char *const argv_[] = { __VA_ARGS__ };			\
+	self->vm = create_guest("pv_idle", argv_, ARRAY_SIZE(argv_),	\
+				&self->id);				\
+	ASSERT_LE(0, self->vm) TH_LOG("%s", strerror(-self->vm));	\
+} while (0)
+
+/*
+ * Wait for the runner to stop the VM, then check it exited 0 and read
+ * its console into self->out.
+ */
+#define EXPECT_CLEAN_EXIT() do {					\
+	ASSERT_TRUE(runner_wait(&self->r, HANG_MS))			\
+		TH_LOG("the guest is still running");			\
+	denali_console_drain(self->vm, self->out, sizeof(self->out));	\
+	ASSERT_EQ(0, self->r.ret);					\
+	ASSERT_EQ(DENALI_STOP_EXIT, self->r.run.reason)			\
+		TH_LOG("stopped for %u: %s", self->r.run.reason,	\
+		       self->r.run.crash.description);			\
+	EXPECT_EQ(0, self->r.run.exit_status) TH_LOG("%s", self->out);	\
+} while (0)
+
+/*
+ * Idles of 1, 5, 20 and 50 ms, three of each: by the guest's clock each
+ * lasts its timeout and ends with DENALI_IRQ_TIMER pending and nothing
+ * else; by the host's clock the run lasts at least their sum.  Each idle
+ * had to wait.
+ */
+TEST_F_TIMEOUT(idle, timeouts_never_end_early_and_raise_timer, TEST_TIMEOUT_S)
+{
+	unsigned long long t0, t1, slept = 0;
+	struct denali_stats st;
+	unsigned int idles = 0;
+	const char *p;
+	int n;
+
+	CREATE_PV_IDLE("timeouts");
+	t0 = mono_ns();
+	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	EXPECT_CLEAN_EXIT();
+	t1 = mono_ns();
+	p = strstr(self->out, "timeouts: ");
+	ASSERT_NE(NULL, p) TH_LOG("%s", self->out);
+	n = sscanf(p, "timeouts: %u idles, slept at least %llu ns", &idles,
+		   &slept);
+	ASSERT_EQ(2, n) TH_LOG("%s", p);
+	EXPECT_EQ(TIMEOUTS_IDLES, idles);
+	EXPECT_EQ(TIMEOUTS_NS, slept);
+	EXPECT_LE(slept, t1 - t0) TH_LOG("the host saw %llu ns", t1 - t0);
+
+	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_LE(TIMEOUTS_IDLES, st.idle_sleeps);
+	EXPECT_EQ(TIMEOUTS_IDLES + 1, st.hypercalls[DENALI_HC_IDLE]);
+	EXPECT_EQ(0, st.upcalls);
+	/* Each expiry is a raise of DENALI_IRQ_TIMER. */
+	EXPECT_LE(TIMEOUTS_IDLES, st.irqs_raised);
+}
+
+/*
+ * A bit raised before the run is pending when the guest idles with no
+ * timeout: the idle returns without waiting, and the bit is there.
+ */
+TEST_F_TIMEOUT(idle, returns_at_once_when_pending, TEST_TIMEOUT_S)
+{
+	struct denali_stats st;
+
+	CREATE_PV_IDLE("once", "forever", "0x80000");
+	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(3)));
+	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	EXPECT_CLEAN_EXIT();
+	EXPECT_NE(NULL, strstr(self->out, "with bits 0x80000\n"))
+		TH_LOG("%s", self->out);
+	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
+	EXPECT_EQ(0, st.idle_sleeps);
+	EXPECT_EQ(1, st.irqs_raised);
+	EXPECT_EQ(0, st.upcalls);
+}
+
+/* An idle with no timeout ends when another thread raises a bit. */
+TEST_F_TIMEOUT(idle, forever_woken_by_raise_from_another_thread,
+	       TEST_TIMEOUT_S)
+{
+	struct denali_stats st;
+
+	CREATE_PV_IDLE("once", "forever", "0x200000");
+	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
+	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_FALSE(atomic_load(&self->r.done));
+	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(5)));
+	EXPECT_CLEAN_EXIT();
+	EXPECT_NE(NULL, strstr(self->out, "with bits 0x200000\n"))
+		TH_LOG("%s", self->out);
+	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
+	EXPECT_EQ(1, st.idle_sleeps);
+	EXPECT_EQ(1, st.irqs_raised);
+}
+
+/* DENALI_DESTROY_VM ends an idle guest's run: DESTROYED, not a hang. */
+TEST_F_TIMEOUT(idle, destroy_wakes_idle, TEST_TIMEOUT_S)
+{
+	int dev;
+
+	CREATE_PV_IDLE("once", "forever", "0x1");
+	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(0, destroy_vm(dev, self->id));
+	close(dev);
+	ASSERT_TRUE(runner_wait(&self->r, HANG_MS))
+		TH_LOG("destroy did not end the idle");
+	EXPECT_EQ(0, self->r.ret);
+	EXPECT_EQ(DENALI_STOP_DESTROYED, self->r.run.reason);
+	EXPECT_EQ(0, self->r.eintr);
+}
+
+/*
+ * A signal ends the runner's DENALI_RUN with EINTR while the guest idles;
+ * calling it again carries on with the same idle, which returns to the
+ * guest only when its whole timeout has passed by the guest's clock.
+ * Each signal is sent once the runner is back in DENALI_RUN with the
+ * guest idle, so each interrupts the idle.
+ */
+TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
+{
+	unsigned long long woke = 0, t0;
+	struct denali_stats st;
+	char timeout[32];
+	int i, n, calls;
+
+	snprintf(timeout, sizeof(timeout), "%llu", LONG_IDLE_NS);
+	CREATE_PV_IDLE("once", timeout, "0x1");
+	t0 = mono_ns();
+	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
+	for (i = 0; i < SIGNALS && !atomic_load(&self->r.done); i++) {
+		calls = atomic_load(&self->r.calls);
+		pthread_kill(self->r.thread, KICK_SIGNAL);
+		/* Until the runner has called DENALI_RUN again. */
+		while (atomic_load(&self->r.calls) == calls &&
+		       !atomic_load(&self->r.done))
+			sleep_ms(1);
+		/* And the module has counted the call: the guest idles. */
+		while (!get_stats(self->vm, &st) && st.runs < (__u64)i + 2 &&
+		       !atomic_load(&self->r.done))
+			sleep_ms(1);
+	}
+	EXPECT_CLEAN_EXIT();
+	TH_LOG("%d signals, %d EINTR: %s", i, atomic_load(&self->r.eintr),
+	       self->out);
+	EXPECT_LE(1, atomic_load(&self->r.eintr));
+	n = sscanf(self->out, "once: woke after %llu ns", &woke);
+	ASSERT_EQ(1, n) TH_LOG("%s", self->out);
+	EXPECT_LE(LONG_IDLE_NS, woke);
+	EXPECT_LE(LONG_IDLE_NS, mono_ns() - t0);
+	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
+	EXPECT_EQ(atomic_load(&self->r.calls), st.runs);
+}
+
+/* ---- a thousand idle VMs ------------------------------------------------- */
+
+struct idler {
+	struct runner r;
+	__u32 id;
+	int fd;
+};
+
+/* Static: a thousand runners do not belong on the test's stack. */
+static struct idler idlers[IDLERS];
+static int nidlers;
+
+/*
+ * utime + stime of thread @tid of this process, in clock ticks: fields
+ * 14 and 15 of its stat, the 12th and 13th after the command name.
+ */
+static long task_cputime(int tid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return ut + st;
+}
+
+/*
+ * The global guest memory cap in MiB: max_total_mem_mb, or half of RAM
+ * when that is 0 (module/vm.c).
+ */
+static long total_cap_mb(void)
+{
+	char buf[4096], *p;
+	long mb = -1;
+	ssize_t n;
+	int fd;
+
+	fd = open("/sys/module/denali/parameters/max_total_mem_mb",
+		  O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	mb = strtol(buf, NULL, 10);
+	if (mb)
+		return mb;
+	fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "MemTotal:");
+	return p ? strtol(p + 9, NULL, 10) / 1024 / 2 : -1;
+}
+
+FIXTURE(idlers) {
+	int dev;
+};
+
+FIXTURE_SETUP(idlers)
+{
+	struct rlimit rl;
+	long cap;
+
+	self->dev = -1;
+	nidlers = 0;
+	if (geteuid())
+		SKIP(return, "loading modules needs root");
+	ASSERT_EQ(0, denali_ensure_loaded());
+	/* root is not held to max_vms_per_user; the memory cap is global. */
+	cap = total_cap_mb();
+	ASSERT_LT(0, cap);
+	if (cap < IDLERS * (long)(MEM >> 20))
+		SKIP(return, "the guest memory cap (%ld MiB) is below %d VMs of %llu MiB",
+		     cap, IDLERS, MEM >> 20);
+	/* A VM fd each, plus what the harness and the test need. */
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	if (rl.rlim_cur < IDLERS + 64) {
+		rl.rlim_cur = IDLERS + 64;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	}
+	self->dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->dev);
+}
+
+FIXTURE_TEARDOWN(idlers)
+{
+	struct timespec t0;
+	long left;
+	int i;
+
+	for (i = 0; i < nidlers; i++)
+		if (idlers[i].r.created)
+			destroy_vm(self->dev, idlers[i].id);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < nidlers; i++) {
+		left = HANG_MS - ms_since(&t0);
+		if (!runner_wait(&idlers[i].r, left > 0 ? left : 0))
+			pthread_detach(idlers[i].r.thread);
+		close(idlers[i].fd);
+	}
+	nidlers = 0;
+	if (self->dev >= 0)
+		close(self->dev);
+}
+
+/*
+ * IDLERS VMs of the minimum size, each run by its own thread, each guest
+ * idling with no timeout.  Once every one has gone to sleep, none may
+ * make an exit or be charged a tick of CPU time for IDLE_WINDOW_S
+ * seconds: an idle guest is a sleeping thread, woken by nothing.  Then
+ * destroying them ends every run.
+ */
+TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
+{
+	static unsigned long long exits0[IDLERS];
+	static long ticks0[IDLERS];
+	unsigned long long busy_vms = 0, busy_threads = 0, woken = 0;
+	struct denali_create_vm c;
+	struct denali_stats st;
+	struct timespec t0;
+	unsigned char image[64 * 1024];
+	size_t len;
+	int i, fd, tid, ended = 0, destroyed = 0;
+	long ticks, left;
+
+	len = elf_build_code(image, sizeof(image), idler_code,
+			     sizeof(idler_code));
+	ASSERT_LT(0, len);
+	fd = denali_image_fd(image, len);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < IDLERS; i++) {
+		memset(&c, 0, sizeof(c));
+		c.mem_size = MEM;
+		c.image_fd = fd;
+		idlers[i].fd = ioctl(self->dev, DENALI_CREATE_VM, &c);
+		ASSERT_LE(0, idlers[i].fd) TH_LOG("VM %d: %s (%s)", i,
+						  strerror(errno), c.error);
+		idlers[i].id = c.id;
+		nidlers++;
+		ASSERT_EQ(0, runner_start(&idlers[i].r, idlers[i].fd,
+					  IDLER_STACK))
+			TH_LOG("runner %d", i);
+	}
+	close(fd);
+
+	/* Every guest asleep, and every runner known by its thread id. */
+	for (i = 0; i < IDLERS; i++) {
+		ASSERT_TRUE(wait_idle_sleeps(idlers[i].fd, 1))
+			TH_LOG("VM %d never went to sleep", i);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (!atomic_load(&idlers[i].r.tid) && ms_since(&t0) < HANG_MS)
+			sleep_ms(1);
+		ASSERT_NE(0, atomic_load(&idlers[i].r.tid));
+	}
+
+	for (i = 0; i < IDLERS; i++) {
+		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
+		exits0[i] = all_exits(&st);
+		ticks0[i] = task_cputime(atomic_load(&idlers[i].r.tid));
+		ASSERT_LE(0, ticks0[i]);
+	}
+	sleep(IDLE_WINDOW_S);
+	for (i = 0; i < IDLERS; i++) {
+		tid = atomic_load(&idlers[i].r.tid);
+		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
+		ticks = task_cputime(tid);
+		if (all_exits(&st) != exits0[i]) {
+			if (!busy_vms++)
+				TH_LOG("VM %d: %llu exits, then %llu", i,
+				       exits0[i], all_exits(&st));
+		}
+		if (ticks != ticks0[i]) {
+			if (!busy_threads++)
+				TH_LOG("runner %d: %ld ticks, then %ld", i,
+				       ticks0[i], ticks);
+		}
+		if (st.idle_sleeps != 1) {
+			if (!woken++)
+				TH_LOG("VM %d: %llu idle sleeps", i,
+				       st.idle_sleeps);
+		}
+	}
+	EXPECT_EQ(0, busy_vms) TH_LOG("VMs that made exits while idle");
+	EXPECT_EQ(0, woken) TH_LOG("VMs whose idle was ended");
+	EXPECT_EQ(0, busy_threads) TH_LOG("runners charged CPU time while idle");
+
+	for (i = 0; i < IDLERS; i++)
+		destroyed += !destroy_vm(self->dev, idlers[i].id);
+	EXPECT_EQ(IDLERS, destroyed);
+	/* One deadline for all: a thousand hangs must not take a thousand. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < IDLERS; i++) {
+		left = HANG_MS - ms_since(&t0);
+		if (!runner_wait(&idlers[i].r, left > 0 ? left : 0))
+			continue;
+		ended++;
+		EXPECT_EQ(0, idlers[i].r.ret) TH_LOG("runner %d", i);
+		EXPECT_EQ(DENALI_STOP_DESTROYED, idlers[i].r.run.reason)
+			TH_LOG("runner %d", i);
+	}
+	EXPECT_EQ(IDLERS, ended);
+}
+
+TEST_HARNESS_MAIN
