@@ -116,11 +116,14 @@ __poll_t denali_console_poll(struct denali_vm *vm, struct file *file,
 	poll_wait(file, &vm->input_wq, wait);
 	if (readable(vm, file->f_pos))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (input_room(vm))
+	/*
+	 * Writable also once stopped: a writer must not wait for room that
+	 * will never come, and its write fails at once with EPIPE.  Not
+	 * EPOLLERR, which poll() reports to everyone, events or not (the
+	 * runner waits for EPOLLHUP alone).
+	 */
+	if (input_room(vm) || READ_ONCE(vm->stop_reason))
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	/* As a pipe with no reader: a writer must not wait for room. */
-	if (READ_ONCE(vm->stop_reason))
-		mask |= EPOLLERR;
 	if (READ_ONCE(vm->destroyed))
 		mask |= EPOLLHUP;
 	return mask;

@@ -593,7 +593,8 @@ struct denali_irq {
  * unread) and raise DENALI_IRQ_CONSOLE.  A write takes what fits; with
  * nothing fitting it blocks (EAGAIN with O_NONBLOCK) until the guest reads
  * or stops.  Writing to a stopped VM fails with EPIPE.  poll(2) reports
- * EPOLLOUT while there is room, EPOLLERR once the VM has stopped.
+ * EPOLLOUT while there is room, and once the VM has stopped (the write
+ * then fails at once with EPIPE).
  */
 #define DENALI_CONSOLE_BYTES	(64 * 1024)
 #define DENALI_CONSOLE_INPUT_BYTES	4096
