@@ -863,6 +863,7 @@ TEST_F_TIMEOUT(pv, console_input_to_stopped_vm_is_epipe, TEST_TIMEOUT_S)
 	static char data[DENALI_CONSOLE_INPUT_BYTES];
 	struct denali_run run;
 	struct timespec t0;
+	struct pollfd pfd;
 	struct writer w;
 	pthread_t t;
 	int vm;
@@ -888,6 +889,18 @@ TEST_F_TIMEOUT(pv, console_input_to_stopped_vm_is_epipe, TEST_TIMEOUT_S)
 	EXPECT_EQ(EPIPE, w.err);
 	EXPECT_EQ(-1, write(vm, data, 1));
 	EXPECT_EQ(EPIPE, errno);
+
+	/*
+	 * The queue is still full, yet a poller for room must not wait for
+	 * ever: writable (the write fails at once), and no POLLERR, which
+	 * would wake the runner that waits for the hang-up of a destroy.
+	 */
+	pfd.fd = vm;
+	pfd.events = POLLOUT;
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLOUT, pfd.revents & (POLLOUT | POLLERR));
+	pfd.events = 0;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
 /* ---- 5. boot arguments --------------------------------------------------- */
