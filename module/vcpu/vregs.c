@@ -56,8 +56,16 @@ static void clock_scale(struct denali_clock *c, u32 khz)
 
 static u64 clock_tsc_ns(const struct denali_clock *c)
 {
-	return mul_u64_u32_shr((rdtsc() - c->tsc0) << c->tsc_shift,
-			       c->tsc_mul, 32);
+	s64 delta = rdtsc() - c->tsc0;
+
+	/*
+	 * A CPU whose TSC is a few cycles behind the one that read tsc0
+	 * must not wrap round to a huge time (which the never-backwards
+	 * rule would then keep for ever).
+	 */
+	if (delta < 0)
+		delta = 0;
+	return mul_u64_u32_shr((u64)delta << c->tsc_shift, c->tsc_mul, 32);
 }
 
 /*
