@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the Denali selftests: where denali.ko is, loading and
- * unloading it with the raw syscalls (no modprobe, no module path), and
- * running a function as an unprivileged user.
+ * unloading it with the raw syscalls (no modprobe, no module path),
+ * running a function as an unprivileged user, creating and running VMs,
+ * and the time helpers that turn a hang into a failure.
  */
 #ifndef DENALI_SELFTEST_UTIL_H
 #define DENALI_SELFTEST_UTIL_H
@@ -21,10 +22,31 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uapi/denali.h"
 #include "elf_builder.h"
+
+/* Milliseconds since @t0, by CLOCK_MONOTONIC. */
+static inline long denali_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static inline void denali_sleep_ms(long ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = ms % 1000 * 1000000,
+	};
+
+	nanosleep(&ts, NULL);
+}
 
 /* The unprivileged identity tests switch to: Debian's "nobody". */
 #define DENALI_TEST_UID 65534
@@ -210,6 +232,27 @@ static inline int denali_create_file(const char *name, unsigned long long mem)
 	vm = denali_create(fd, mem, name, NULL);
 	close(fd);
 	return vm;
+}
+
+/*
+ * Boot arguments for create_vm.args: the @argc strings @argv back to
+ * back, each with its NUL, into @buf; the length, or 0 if they do not
+ * fit in @cap.
+ */
+static inline size_t denali_pack_args(char *buf, size_t cap,
+				      const char *const *argv, int argc)
+{
+	size_t len = 0, n;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]) + 1;
+		if (len + n > cap)
+			return 0;
+		memcpy(buf + len, argv[i], n);
+		len += n;
+	}
+	return len;
 }
 
 /* DENALI_RUN once; 0 with @run filled, or -errno (e.g. -EINTR). */

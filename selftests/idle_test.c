@@ -26,9 +26,9 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_runner.h"
 
 #define MEM		DENALI_GUEST_MEM_MIN
-#define KICK_SIGNAL	SIGUSR1
 #define NS_PER_MS	1000000ull
 
 /* Hang detectors: far beyond what a working module needs under TCG. */
@@ -66,36 +66,12 @@ static const unsigned char idler_code[] = {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 static unsigned long long mono_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000000000ull + t.tv_nsec;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = ms % 1000 * 1000000,
-	};
-
-	nanosleep(&ts, NULL);
-}
-
-static void on_kick(int sig)
-{
-	(void)sig;
 }
 
 /*
@@ -107,17 +83,12 @@ static int create_guest(const char *guest, const char *const *argv, int argc,
 {
 	char exe[PATH_MAX], path[PATH_MAX + 64], args[DENALI_ARGS_MAX];
 	struct denali_create_vm c;
-	size_t len = 0, n;
-	int dev, image, vm, i, saved;
+	size_t len = denali_pack_args(args, sizeof(args), argv, argc);
+	int dev, image, vm, saved;
 	ssize_t got;
 
-	for (i = 0; i < argc; i++) {
-		n = strlen(argv[i]) + 1;
-		if (len + n > sizeof(args))
-			return -E2BIG;
-		memcpy(args + len, argv[i], n);
-		len += n;
-	}
+	if (argc && !len)
+		return -E2BIG;
 	got = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (got < 0)
 		return -errno;
@@ -185,86 +156,18 @@ static bool wait_idle_sleeps(int vm, unsigned long long n)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!get_stats(vm, &st) && st.idle_sleeps < n &&
-	       ms_since(&t0) < HANG_MS)
-		sleep_ms(1);
+	       denali_ms_since(&t0) < HANG_MS)
+		denali_sleep_ms(1);
 	return st.idle_sleeps >= n;
 }
 
 /* ---- runners ------------------------------------------------------------- */
 
-/* A thread running one VM until it stops; EINTR only makes it call again. */
-struct runner {
-	pthread_t thread;
-	bool created;
-	int fd;
-	atomic_int tid;		/* its thread id, once it runs */
-	atomic_int calls;	/* DENALI_RUN calls begun */
-	atomic_int eintr;	/* of which returned -EINTR */
-	atomic_int done;	/* a call returned something else */
-	int ret;		/* that return value */
-	struct denali_run run;	/* and its report */
-};
-
-static void *runner_main(void *arg)
-{
-	struct runner *r = arg;
-	struct denali_run run;
-	int ret;
-
-	atomic_store(&r->tid, gettid());
-	for (;;) {
-		atomic_fetch_add(&r->calls, 1);
-		ret = denali_run(r->fd, &run);
-		if (ret != -EINTR)
-			break;
-		atomic_fetch_add(&r->eintr, 1);
-	}
-	r->ret = ret;
-	r->run = run;
-	atomic_store(&r->done, 1);
-	return NULL;
-}
-
-static int runner_start(struct runner *r, int fd, size_t stack)
-{
-	pthread_attr_t attr;
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	r->fd = fd;
-	pthread_attr_init(&attr);
-	if (stack)
-		pthread_attr_setstacksize(&attr, stack);
-	ret = pthread_create(&r->thread, &attr, runner_main, r);
-	pthread_attr_destroy(&attr);
-	if (ret)
-		return -ret;
-	r->created = true;
-	return 0;
-}
-
-/* Join @r if it ends within @ms; true if it did. */
-static bool runner_wait(struct runner *r, long ms)
-{
-	struct timespec t0;
-
-	if (!r->created)
-		return true;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&r->done) && ms_since(&t0) < ms)
-		sleep_ms(1);
-	if (!atomic_load(&r->done))
-		return false;
-	pthread_join(r->thread, NULL);
-	r->created = false;
-	return true;
-}
-
 /*
  * End @r whatever state its VM is in: destroy the VM (id @id) so that
  * its DENALI_RUN returns, and join it.  For teardown after a failure.
  */
-static void runner_end(struct runner *r, __u32 id)
+static void runner_end(struct denali_runner *r, __u32 id)
 {
 	int dev;
 
@@ -275,7 +178,7 @@ static void runner_end(struct runner *r, __u32 id)
 		destroy_vm(dev, id);
 		close(dev);
 	}
-	if (!runner_wait(r, HANG_MS))
+	if (!denali_runner_wait(r, HANG_MS))
 		pthread_detach(r->thread);
 	r->created = false;
 }
@@ -285,20 +188,18 @@ static void runner_end(struct runner *r, __u32 id)
 FIXTURE(idle) {
 	int vm;
 	__u32 id;
-	struct runner r;
+	struct denali_runner r;
 	char out[4096];
 };
 
 FIXTURE_SETUP(idle)
 {
-	struct sigaction sa = { .sa_handler = on_kick };	/* no SA_RESTART */
-
 	self->vm = -1;
 	self->r.created = false;
 	if (geteuid())
 		SKIP(return, "loading modules needs root");
 	ASSERT_EQ(0, denali_ensure_loaded());
-	ASSERT_EQ(0, sigaction(KICK_SIGNAL, &sa, NULL));
+	ASSERT_EQ(0, denali_runner_signals());
 }
 
 FIXTURE_TEARDOWN(idle)
@@ -321,7 +222,7 @@ FIXTURE_TEARDOWN(idle)
  * its console into self->out.
  */
 #define EXPECT_CLEAN_EXIT() do {					\
-	ASSERT_TRUE(runner_wait(&self->r, HANG_MS))			\
+	ASSERT_TRUE(denali_runner_wait(&self->r, HANG_MS))			\
 		TH_LOG("the guest is still running");			\
 	denali_console_drain(self->vm, self->out, sizeof(self->out));	\
 	ASSERT_EQ(0, self->r.ret);					\
@@ -347,7 +248,7 @@ TEST_F_TIMEOUT(idle, timeouts_never_end_early_and_raise_timer, TEST_TIMEOUT_S)
 
 	CREATE_PV_IDLE("timeouts");
 	t0 = mono_ns();
-	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	EXPECT_CLEAN_EXIT();
 	t1 = mono_ns();
 	p = strstr(self->out, "timeouts: ");
@@ -377,7 +278,7 @@ TEST_F_TIMEOUT(idle, returns_at_once_when_pending, TEST_TIMEOUT_S)
 
 	CREATE_PV_IDLE("once", "forever", "0x80000");
 	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(3)));
-	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	EXPECT_CLEAN_EXIT();
 	EXPECT_NE(NULL, strstr(self->out, "with bits 0x80000\n"))
 		TH_LOG("%s", self->out);
@@ -395,7 +296,7 @@ TEST_F_TIMEOUT(idle, forever_woken_by_raise_from_another_thread,
 	struct denali_stats st;
 
 	CREATE_PV_IDLE("once", "forever", "0x200000");
-	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
 	ASSERT_EQ(0, get_stats(self->vm, &st));
 	EXPECT_FALSE(atomic_load(&self->r.done));
@@ -415,13 +316,13 @@ TEST_F_TIMEOUT(idle, destroy_wakes_idle, TEST_TIMEOUT_S)
 	int dev;
 
 	CREATE_PV_IDLE("once", "forever", "0x1");
-	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
 	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, dev);
 	EXPECT_EQ(0, destroy_vm(dev, self->id));
 	close(dev);
-	ASSERT_TRUE(runner_wait(&self->r, HANG_MS))
+	ASSERT_TRUE(denali_runner_wait(&self->r, HANG_MS))
 		TH_LOG("destroy did not end the idle");
 	EXPECT_EQ(0, self->r.ret);
 	EXPECT_EQ(DENALI_STOP_DESTROYED, self->r.run.reason);
@@ -445,19 +346,19 @@ TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
 	snprintf(timeout, sizeof(timeout), "%llu", LONG_IDLE_NS);
 	CREATE_PV_IDLE("once", timeout, "0x1");
 	t0 = mono_ns();
-	ASSERT_EQ(0, runner_start(&self->r, self->vm, 0));
+	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
 	for (i = 0; i < SIGNALS && !atomic_load(&self->r.done); i++) {
 		calls = atomic_load(&self->r.calls);
-		pthread_kill(self->r.thread, KICK_SIGNAL);
+		denali_runner_kick(&self->r);
 		/* Until the runner has called DENALI_RUN again. */
 		while (atomic_load(&self->r.calls) == calls &&
 		       !atomic_load(&self->r.done))
-			sleep_ms(1);
+			denali_sleep_ms(1);
 		/* And the module has counted the call: the guest idles. */
 		while (!get_stats(self->vm, &st) && st.runs < (__u64)i + 2 &&
 		       !atomic_load(&self->r.done))
-			sleep_ms(1);
+			denali_sleep_ms(1);
 	}
 	EXPECT_CLEAN_EXIT();
 	TH_LOG("%d signals, %d EINTR: %s", i, atomic_load(&self->r.eintr),
@@ -475,7 +376,7 @@ TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
 /* ---- a thousand idle VMs ------------------------------------------------- */
 
 struct idler {
-	struct runner r;
+	struct denali_runner r;
 	__u32 id;
 	int fd;
 };
@@ -483,33 +384,6 @@ struct idler {
 /* Static: a thousand runners do not belong on the test's stack. */
 static struct idler idlers[IDLERS];
 static int nidlers;
-
-/*
- * utime + stime of thread @tid of this process, in clock ticks: fields
- * 14 and 15 of its stat, the 12th and 13th after the command name.
- */
-static long task_cputime(int tid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long ut, st;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &st) != 2)
-		return -1;
-	return ut + st;
-}
 
 /*
  * The global guest memory cap in MiB: max_total_mem_mb, or half of RAM
@@ -589,8 +463,8 @@ FIXTURE_TEARDOWN(idlers)
 			destroy_vm(self->dev, idlers[i].id);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < nidlers; i++) {
-		left = HANG_MS - ms_since(&t0);
-		if (!runner_wait(&idlers[i].r, left > 0 ? left : 0))
+		left = HANG_MS - denali_ms_since(&t0);
+		if (!denali_runner_wait(&idlers[i].r, left > 0 ? left : 0))
 			pthread_detach(idlers[i].r.thread);
 		close(idlers[i].fd);
 	}
@@ -633,8 +507,8 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 						  strerror(errno), c.error);
 		idlers[i].id = c.id;
 		nidlers++;
-		ASSERT_EQ(0, runner_start(&idlers[i].r, idlers[i].fd,
-					  IDLER_STACK))
+		ASSERT_EQ(0, denali_runner_start(&idlers[i].r, idlers[i].fd,
+						 -1, IDLER_STACK))
 			TH_LOG("runner %d", i);
 	}
 	close(fd);
@@ -644,22 +518,22 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 		ASSERT_TRUE(wait_idle_sleeps(idlers[i].fd, 1))
 			TH_LOG("VM %d never went to sleep", i);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		while (!atomic_load(&idlers[i].r.tid) && ms_since(&t0) < HANG_MS)
-			sleep_ms(1);
+		while (!atomic_load(&idlers[i].r.tid) && denali_ms_since(&t0) < HANG_MS)
+			denali_sleep_ms(1);
 		ASSERT_NE(0, atomic_load(&idlers[i].r.tid));
 	}
 
 	for (i = 0; i < IDLERS; i++) {
 		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
 		exits0[i] = all_exits(&st);
-		ticks0[i] = task_cputime(atomic_load(&idlers[i].r.tid));
+		ticks0[i] = denali_task_cputime(atomic_load(&idlers[i].r.tid));
 		ASSERT_LE(0, ticks0[i]);
 	}
 	sleep(IDLE_WINDOW_S);
 	for (i = 0; i < IDLERS; i++) {
 		tid = atomic_load(&idlers[i].r.tid);
 		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
-		ticks = task_cputime(tid);
+		ticks = denali_task_cputime(tid);
 		if (all_exits(&st) != exits0[i]) {
 			if (!busy_vms++)
 				TH_LOG("VM %d: %llu exits, then %llu", i,
@@ -686,8 +560,8 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	/* One deadline for all: a thousand hangs must not take a thousand. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < IDLERS; i++) {
-		left = HANG_MS - ms_since(&t0);
-		if (!runner_wait(&idlers[i].r, left > 0 ? left : 0))
+		left = HANG_MS - denali_ms_since(&t0);
+		if (!denali_runner_wait(&idlers[i].r, left > 0 ? left : 0))
 			continue;
 		ended++;
 		EXPECT_EQ(0, idlers[i].r.ret) TH_LOG("runner %d", i);

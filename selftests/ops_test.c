@@ -29,10 +29,10 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_runner.h"
 
 #define MEM		DENALI_GUEST_MEM_MIN
 #define MIB		(1ull << 20)
-#define KICK_SIGNAL	SIGUSR1
 
 /* Hang detectors: far beyond what a working module needs under TCG. */
 #define HANG_MS		60000
@@ -135,25 +135,6 @@ static const unsigned char burst[] = {
 };
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = ms % 1000 * 1000000,
-	};
-
-	nanosleep(&ts, NULL);
-}
 
 /*
  * The 6.1 lanes run the longest loops with fewer rounds: their kernels
@@ -329,33 +310,6 @@ static int read_line(const char *path, char *buf, size_t cap)
 	return 0;
 }
 
-/*
- * utime + stime of thread @tid of this process, in clock ticks: fields
- * 14 and 15 of its stat, the 12th and 13th after the command name.
- */
-static long task_cputime(int tid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long ut, st;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &st) != 2)
-		return -1;
-	return ut + st;
-}
-
 /* Fields of /proc/meminfo, in KiB. */
 struct meminfo {
 	long available;
@@ -392,113 +346,15 @@ static int read_meminfo(struct meminfo *m)
 
 /* ---- runners ------------------------------------------------------------- */
 
-/* A thread running one VM's DENALI_RUN loop until it is stopped. */
-struct runner {
-	pthread_t thread;
-	bool created;
-	int fd;
-	int cpu;		/* pinned there from the start, or -1 */
-	atomic_int tid;		/* its thread id, once it runs */
-	atomic_int stop;	/* set before the signals that end it */
-	atomic_int done;	/* its loop has ended */
-	/* Written by the runner, read once it is done. */
-	int calls;		/* DENALI_RUN calls */
-	int eintr;		/* of which returned -EINTR */
-	int last_ret;		/* what the last call returned */
-	struct denali_run report;	/* its report, when that was 0 */
-};
-
-static void on_kick(int sig)
+/* The runners' hang limits: HANG_MS, as for everything else here. */
+static bool runner_wait(struct denali_runner *r)
 {
-	(void)sig;
+	return denali_runner_wait(r, HANG_MS);
 }
 
-static void *runner_main(void *arg)
+static int runners_stop(struct denali_runner *run, int n)
 {
-	struct runner *r = arg;
-	int ret;
-
-	atomic_store(&r->tid, gettid());
-	while (!atomic_load(&r->stop)) {
-		r->calls++;
-		ret = denali_run(r->fd, &r->report);
-		r->last_ret = ret;
-		if (ret != -EINTR)
-			break;
-		r->eintr++;
-	}
-	atomic_store(&r->done, 1);
-	return NULL;
-}
-
-static int runner_start(struct runner *r, int fd, int cpu)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-	int ret;
-
-	r->fd = fd;
-	r->cpu = cpu;
-	pthread_attr_init(&attr);
-	if (cpu >= 0) {
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-	}
-	ret = pthread_create(&r->thread, &attr, runner_main, r);
-	pthread_attr_destroy(&attr);
-	if (ret)
-		return -ret;
-	r->created = true;
-	return 0;
-}
-
-/* Wait up to HANG_MS for the runner to end by itself; true if it did. */
-static bool runner_wait(struct runner *r)
-{
-	struct timespec t0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&r->done) && ms_since(&t0) < HANG_MS)
-		sleep_ms(5);
-	if (!atomic_load(&r->done))
-		return false;
-	pthread_join(r->thread, NULL);
-	r->created = false;
-	return true;
-}
-
-/*
- * Stop and join @n runners; the number that would not end.  A signal
- * that lands between two DENALI_RUN calls interrupts nothing and the
- * runner may enter RUN once more before it sees stop, so each is
- * signalled again until it has ended.
- */
-static int runners_stop(struct runner *run, int n)
-{
-	struct timespec t0;
-	int i, left;
-
-	for (i = 0; i < n; i++)
-		atomic_store(&run[i].stop, 1);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		left = 0;
-		for (i = 0; i < n; i++) {
-			if (!run[i].created)
-				continue;
-			if (atomic_load(&run[i].done)) {
-				pthread_join(run[i].thread, NULL);
-				run[i].created = false;
-				continue;
-			}
-			pthread_kill(run[i].thread, KICK_SIGNAL);
-			left++;
-		}
-		if (!left || ms_since(&t0) > HANG_MS)
-			return left;
-		sleep_ms(10);
-	}
+	return denali_runners_stop(run, n, HANG_MS);
 }
 
 /* ---- the fixture --------------------------------------------------------- */
@@ -508,7 +364,7 @@ struct pool {
 	int nvm;
 	int vm[MANY_VMS];
 	int nrun;
-	struct runner run[MANY_VMS];
+	struct denali_runner run[MANY_VMS];
 };
 
 FIXTURE(ops) {
@@ -524,18 +380,12 @@ FIXTURE(ops) {
 
 FIXTURE_SETUP(ops)
 {
-	struct sigaction sa;
-
 	self->dev = -1;
 	if (geteuid())
 		SKIP(return, "loading modules needs root");
 	ASSERT_EQ(0, denali_ensure_loaded());
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_kick;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: the signal must end DENALI_RUN with EINTR. */
-	ASSERT_EQ(0, sigaction(KICK_SIGNAL, &sa, NULL));
+	ASSERT_EQ(0, denali_runner_signals());
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	self->dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
@@ -598,14 +448,14 @@ static int pool_vm(struct pool *p, int dev, int image, unsigned long long mem,
 
 /* A runner for VM @fd, stopped in teardown; 0 or -errno. */
 static int start_runner(struct pool *p, int fd, int cpu,
-			struct runner **out)
+			struct denali_runner **out)
 {
-	struct runner *r = &p->run[p->nrun];
+	struct denali_runner *r = &p->run[p->nrun];
 	int ret;
 
 	if (p->nrun >= MANY_VMS)
 		return -ENOSPC;
-	ret = runner_start(r, fd, cpu);
+	ret = denali_runner_start(r, fd, cpu, 0);
 	if (ret)
 		return ret;
 	p->nrun++;
@@ -651,7 +501,7 @@ static void *host_work_main(void *arg)
 		x ^= x << 17;
 	}
 	w->result = x;
-	w->ms = ms_since(&w->t0);
+	w->ms = denali_ms_since(&w->t0);
 	atomic_store(&w->done, 1);
 	return NULL;
 }
@@ -691,12 +541,12 @@ TEST_F_TIMEOUT(ops, hundred_vms_all_progress, TEST_TIMEOUT_S)
 	for (i = 0; i < MANY_VMS; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while (!atomic_load(&self->p.run[i].tid) &&
-		       ms_since(&t0) < HANG_MS)
-			sleep_ms(1);
+		       denali_ms_since(&t0) < HANG_MS)
+			denali_sleep_ms(1);
 		ASSERT_NE(0, atomic_load(&self->p.run[i].tid));
 	}
 	for (i = 0; i < MANY_VMS; i++) {
-		cpu0[i] = task_cputime(atomic_load(&self->p.run[i].tid));
+		cpu0[i] = denali_task_cputime(atomic_load(&self->p.run[i].tid));
 		ASSERT_LE(0, cpu0[i]);
 		bytes0[i] = drain(self->p.vm[i]);
 		bytes[i] = bytes0[i];
@@ -706,24 +556,24 @@ TEST_F_TIMEOUT(ops, hundred_vms_all_progress, TEST_TIMEOUT_S)
 	work.t0 = t0;
 	ASSERT_EQ(0, pthread_create(&worker, NULL, host_work_main, &work));
 	for (;;) {
-		sleep_ms(200);
+		denali_sleep_ms(200);
 		all = atomic_load(&work.done) &&
-		      ms_since(&t0) >= MANY_RUN_MS;
+		      denali_ms_since(&t0) >= MANY_RUN_MS;
 		for (i = 0; i < MANY_VMS; i++) {
 			bytes[i] += drain(self->p.vm[i]);
 			all = all && bytes[i] > bytes0[i];
 		}
 		/* CPU time is read only once the rest is there: it is slower. */
 		for (i = 0; all && i < MANY_VMS; i++) {
-			cpu[i] = task_cputime(atomic_load(&self->p.run[i].tid));
+			cpu[i] = denali_task_cputime(atomic_load(&self->p.run[i].tid));
 			all = cpu[i] > cpu0[i];
 		}
-		if (all || ms_since(&t0) > 2 * HANG_MS)
+		if (all || denali_ms_since(&t0) > 2 * HANG_MS)
 			break;
 	}
 	for (i = 0; i < MANY_VMS; i++)
-		cpu[i] = task_cputime(atomic_load(&self->p.run[i].tid));
-	TH_LOG("ran %ld ms", ms_since(&t0));
+		cpu[i] = denali_task_cputime(atomic_load(&self->p.run[i].tid));
+	TH_LOG("ran %ld ms", denali_ms_since(&t0));
 	EXPECT_EQ(0, runners_stop(self->p.run, self->p.nrun));
 
 	if (atomic_load(&work.done)) {
@@ -734,7 +584,7 @@ TEST_F_TIMEOUT(ops, hundred_vms_all_progress, TEST_TIMEOUT_S)
 			TH_LOG("the host work did not complete");
 	}
 	for (i = 0; i < MANY_VMS; i++) {
-		struct runner *r = &self->p.run[i];
+		struct denali_runner *r = &self->p.run[i];
 
 		bytes[i] += drain(self->p.vm[i]);
 		bytes[i] -= bytes0[i];
@@ -753,9 +603,9 @@ TEST_F_TIMEOUT(ops, hundred_vms_all_progress, TEST_TIMEOUT_S)
 			       cpu0[i], cpu0[i] + cpu[i]);
 		}
 		/* Nothing but the signals ended a RUN, and each did. */
-		EXPECT_EQ(-EINTR, r->last_ret)
+		EXPECT_EQ(-EINTR, r->ret)
 			TH_LOG("runner %d: RUN returned %d, reason %u", i,
-			       r->last_ret, r->report.reason);
+			       r->ret, r->run.reason);
 		EXPECT_EQ(r->calls, r->eintr) TH_LOG("runner %d", i);
 		EXPECT_LE(1, r->calls);
 	}
@@ -778,8 +628,8 @@ static bool wait_interrupted(int fd, unsigned long long n)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!get_stats(fd, &st) && st.exits[DENALI_EXITK_INTERRUPT] < n &&
-	       ms_since(&t0) < HANG_MS)
-		sleep_ms(5);
+	       denali_ms_since(&t0) < HANG_MS)
+		denali_sleep_ms(5);
 	return st.exits[DENALI_EXITK_INTERRUPT] >= n;
 }
 
@@ -801,7 +651,7 @@ TEST_F_TIMEOUT(ops, destroy_while_running, TEST_TIMEOUT_S)
 	struct pollfd pfd;
 	struct denali_stats st;
 	struct denali_run run;
-	struct runner *r;
+	struct denali_runner *r;
 	__u32 id = 0, count = 0, total = 0;
 	const struct denali_vm_info *info;
 	cpu_set_t set;
@@ -833,8 +683,8 @@ TEST_F_TIMEOUT(ops, destroy_while_running, TEST_TIMEOUT_S)
 
 	ASSERT_EQ(0, vm_ref(self->dev, DENALI_DESTROY_VM, id));
 	ASSERT_TRUE(runner_wait(r)) TH_LOG("RUN did not return after DESTROY");
-	EXPECT_EQ(0, r->last_ret);
-	EXPECT_EQ(DENALI_STOP_DESTROYED, r->report.reason);
+	EXPECT_EQ(0, r->ret);
+	EXPECT_EQ(DENALI_STOP_DESTROYED, r->run.reason);
 	EXPECT_EQ(1, r->calls);
 
 	ASSERT_EQ(0, list_vms(self->dev, vms, LIST_CAP, &count, &total));
@@ -1244,7 +1094,7 @@ TEST_F_TIMEOUT(ops, thousand_create_run_destroy_cycles_keep_memory_flat,
 	unrecl_growth = after.sunreclaim - before.sunreclaim;
 	recl_growth = after.sreclaimable - before.sreclaimable;
 	TH_LOG("%d cycles in %ld ms: MemAvailable %ld -> %ld kB (drop %ld kB), SUnreclaim %ld -> %ld kB (growth %ld kB), SReclaimable %ld -> %ld kB (growth %ld kB)",
-	       n, ms_since(&t0), before.available, after.available,
+	       n, denali_ms_since(&t0), before.available, after.available,
 	       avail_drop, before.sunreclaim, after.sunreclaim,
 	       unrecl_growth, before.sreclaimable, after.sreclaimable,
 	       recl_growth);
@@ -1303,11 +1153,11 @@ TEST_F_TIMEOUT(ops, unload_refused_with_fifty_vms_then_clean,
 
 	/* Each runner's RUN ended with the destroy, without a signal. */
 	for (i = 0; i < UNLOAD_RUNNING; i++) {
-		struct runner *r = &self->p.run[i];
+		struct denali_runner *r = &self->p.run[i];
 
 		ASSERT_TRUE(runner_wait(r)) TH_LOG("runner %d", i);
-		EXPECT_EQ(0, r->last_ret) TH_LOG("runner %d", i);
-		EXPECT_EQ(DENALI_STOP_DESTROYED, r->report.reason)
+		EXPECT_EQ(0, r->ret) TH_LOG("runner %d", i);
+		EXPECT_EQ(DENALI_STOP_DESTROYED, r->run.reason)
 			TH_LOG("runner %d", i);
 	}
 	for (i = 0; i < self->p.nvm; i++) {

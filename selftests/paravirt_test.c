@@ -36,6 +36,7 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_runner.h"
 
 #define MEM		DENALI_GUEST_MEM_MIN
 #define NS_PER_MS	1000000ull
@@ -63,42 +64,6 @@ static const unsigned char exit7[] = {
 };
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = ms % 1000 * 1000000,
-	};
-
-	nanosleep(&ts, NULL);
-}
-
-/* @argc strings back to back, each with its NUL, into @buf; the length. */
-static size_t pack_args(char *buf, size_t cap, const char *const *argv,
-			int argc)
-{
-	size_t len = 0, n;
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		n = strlen(argv[i]) + 1;
-		if (len + n > cap)
-			return 0;
-		memcpy(buf + len, argv[i], n);
-		len += n;
-	}
-	return len;
-}
 
 /* An open file of guests/@guest.img beside this test, or -errno. */
 static int guest_image(const char *guest)
@@ -144,7 +109,7 @@ static int create_guest(const char *guest, const char *const *argv, int argc,
 
 	memset(&c, 0, sizeof(c));
 	c.mem_size = MEM;
-	c.args_len = pack_args(args, sizeof(args), argv, argc);
+	c.args_len = denali_pack_args(args, sizeof(args), argv, argc);
 	if (argc && !c.args_len)
 		return -E2BIG;
 	c.args = c.args_len ? (__u64)(unsigned long)args : 0;
@@ -192,31 +157,6 @@ static int pin_self(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
-/*
- * The CPU thread @tid of this process is on, or last ran on: field 39 of
- * its stat, the 37th after the command name's closing parenthesis.
- */
-static int task_cpu(int tid)
-{
-	char path[64], buf[1024], *p;
-	int fd, i;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	for (i = 0; p && i < 37; i++)
-		p = strchr(p + 1, ' ');
-	return p ? strtol(p + 1, NULL, 10) : -1;
-}
-
 /* What the test has read of a VM's console so far. */
 struct console {
 	char text[64 * 1024];
@@ -234,7 +174,7 @@ static bool console_wait(int vm, struct console *con, const char *want)
 	ssize_t n;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!strstr(con->text, want) && ms_since(&t0) < HANG_MS) {
+	while (!strstr(con->text, want) && denali_ms_since(&t0) < HANG_MS) {
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		n = read(vm, con->text + con->len,
@@ -262,83 +202,13 @@ static void console_drain(int vm, struct console *con)
 	con->text[con->len] = '\0';
 }
 
-/* ---- runners ------------------------------------------------------------- */
-
-/* A thread running one VM until it stops; EINTR only makes it call again. */
-struct runner {
-	pthread_t thread;
-	bool created;
-	int fd;
-	int cpu;		/* pinned there from the start, or -1 */
-	atomic_int tid;		/* its thread id, once it runs */
-	atomic_int done;	/* DENALI_RUN returned other than EINTR */
-	int ret;		/* that return value */
-	struct denali_run run;	/* and its report */
-};
-
-static void *runner_main(void *arg)
-{
-	struct runner *r = arg;
-	struct denali_run run;
-	int ret;
-
-	atomic_store(&r->tid, gettid());
-	do {
-		ret = denali_run(r->fd, &run);
-	} while (ret == -EINTR);
-	r->ret = ret;
-	r->run = run;
-	atomic_store(&r->done, 1);
-	return NULL;
-}
-
-static int runner_start(struct runner *r, int fd, int cpu)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	r->fd = fd;
-	r->cpu = cpu;
-	pthread_attr_init(&attr);
-	if (cpu >= 0) {
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-	}
-	ret = pthread_create(&r->thread, &attr, runner_main, r);
-	pthread_attr_destroy(&attr);
-	if (ret)
-		return -ret;
-	r->created = true;
-	return 0;
-}
-
-/* Join @r if it ends within HANG_MS; true if it did. */
-static bool runner_wait(struct runner *r)
-{
-	struct timespec t0;
-
-	if (!r->created)
-		return true;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&r->done) && ms_since(&t0) < HANG_MS)
-		sleep_ms(1);
-	if (!atomic_load(&r->done))
-		return false;
-	pthread_join(r->thread, NULL);
-	r->created = false;
-	return true;
-}
-
 /* ---- the fixture --------------------------------------------------------- */
 
 FIXTURE(pv) {
 	int vm;
 	__u32 id;
 	bool two_cpus;
-	struct runner r;
+	struct denali_runner r;
 	struct console con;
 };
 
@@ -359,7 +229,7 @@ FIXTURE_TEARDOWN(pv)
 {
 	if (self->r.created) {
 		destroy_id(self->id);
-		if (!runner_wait(&self->r))
+		if (!denali_runner_wait(&self->r, HANG_MS))
 			pthread_detach(self->r.thread);
 	}
 	if (self->vm >= 0)
@@ -383,11 +253,11 @@ FIXTURE_TEARDOWN(pv)
 } while (0)
 
 /* Run self->vm in a runner on @cpu (-1: anywhere). */
-#define START(cpu) ASSERT_EQ(0, runner_start(&self->r, self->vm, cpu))
+#define START(cpu) ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, cpu, 0))
 
 /* Wait for the runner to stop the VM and read the rest of its console. */
 #define WAIT_STOP() do {						\
-	ASSERT_TRUE(runner_wait(&self->r))				\
+	ASSERT_TRUE(denali_runner_wait(&self->r, HANG_MS))		\
 		TH_LOG("the guest is still running: %s",		\
 		       self->con.text);					\
 	console_drain(self->vm, &self->con);				\
@@ -497,8 +367,8 @@ TEST_F_TIMEOUT(pv, masked_interrupts_wait_for_enable, TEST_TIMEOUT_S)
 	ASSERT_TRUE(console_wait(self->vm, &self->con, "masked: idle\n"));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!get_stats(self->vm, &st) && !st.idle_sleeps &&
-	       ms_since(&t0) < HANG_MS)
-		sleep_ms(1);
+	       denali_ms_since(&t0) < HANG_MS)
+		denali_sleep_ms(1);
 	ASSERT_EQ(1, st.idle_sleeps);
 	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(1)));
 
@@ -548,7 +418,7 @@ TEST_F_TIMEOUT(pv, registers_survive_thousands_of_upcalls, TEST_TIMEOUT_S)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while (!get_stats(self->vm, &st) &&
 		       st.hypercalls[DENALI_HC_NULL] <= (__u64)n &&
-		       !atomic_load(&self->r.done) && ms_since(&t0) < HANG_MS)
+		       !atomic_load(&self->r.done) && denali_ms_since(&t0) < HANG_MS)
 			sched_yield();
 		if (atomic_load(&self->r.done))
 			break;		/* the guest's report says why */
@@ -635,8 +505,8 @@ TEST_F_TIMEOUT(pv, clock_monotonic_across_migrations, TEST_TIMEOUT_S)
 	NEW_VM("pv_clock");
 	START(0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&self->r.tid) && ms_since(&t0) < HANG_MS)
-		sleep_ms(1);
+	while (!atomic_load(&self->r.tid) && denali_ms_since(&t0) < HANG_MS)
+		denali_sleep_ms(1);
 	tid = atomic_load(&self->r.tid);
 	ASSERT_NE(0, tid);
 	for (i = 1; i <= MIGRATIONS && !atomic_load(&self->r.done); i++) {
@@ -645,8 +515,8 @@ TEST_F_TIMEOUT(pv, clock_monotonic_across_migrations, TEST_TIMEOUT_S)
 		CPU_SET(cpu, &set);
 		ASSERT_EQ(0, sched_setaffinity(tid, sizeof(set), &set));
 		/* The move is done when sched_setaffinity returns. */
-		landed += task_cpu(tid) == cpu;
-		sleep_ms(2);
+		landed += denali_task_cpu(tid) == cpu;
+		denali_sleep_ms(2);
 	}
 	/* EPIPE if the guest stopped early: then its console says why. */
 	EXPECT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(0)));
@@ -876,12 +746,12 @@ TEST_F_TIMEOUT(pv, console_input_to_stopped_vm_is_epipe, TEST_TIMEOUT_S)
 	w.fd = vm;
 	atomic_init(&w.done, 0);
 	ASSERT_EQ(0, pthread_create(&t, NULL, writer_main, &w));
-	sleep_ms(100);		/* most likely blocked by now; either way */
+	denali_sleep_ms(100);		/* most likely blocked by now; either way */
 	ASSERT_EQ(0, denali_run(vm, &run));
 	EXPECT_EQ(DENALI_STOP_EXIT, run.reason);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&w.done) && ms_since(&t0) < HANG_MS)
-		sleep_ms(1);
+	while (!atomic_load(&w.done) && denali_ms_since(&t0) < HANG_MS)
+		denali_sleep_ms(1);
 	ASSERT_TRUE(atomic_load(&w.done))
 		TH_LOG("a write blocked on the full queue outlived the guest");
 	pthread_join(t, NULL);

@@ -27,10 +27,10 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_runner.h"
 
 #define MAX_VMS		16
 #define GUEST_MEM	DENALI_GUEST_MEM_MIN
-#define KICK_SIGNAL	SIGUSR1
 
 /* Hang detectors: far beyond what a working module needs under TCG. */
 #define PROGRESS_WAIT_MS	30000
@@ -91,149 +91,17 @@ struct vm {
 	int read_errno;		/* a read error other than EAGAIN */
 };
 
-/* A thread running one VM's DENALI_RUN loop. */
-struct runner {
-	pthread_t tid;
-	atomic_int task;	/* its kernel thread id, once it runs */
-	bool created;
-	int fd;
-	int cpu;		/* pinned there from the start, or -1 */
-	atomic_int stop;	/* set before the last signals */
-	atomic_int kicks;	/* signals sent to it */
-	atomic_int entries;	/* DENALI_RUN calls */
-	atomic_int eintr;	/* of which returned -EINTR */
-	atomic_int spurious;	/* -EINTR with no signal sent for it */
-	atomic_int other;	/* returned anything else, and ended */
-	int other_ret;		/* that return value */
-	__u32 reason;		/* and the stop reason, if it was 0 */
-};
-
-/*
- * The CPU thread @tid of this process is on, or last ran on: field 39 of
- * its stat, the 37th after the command name's closing parenthesis.
- */
-static int task_cpu(int tid)
-{
-	char path[64], buf[1024], *p;
-	int fd, i;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	for (i = 0; p && i < 37; i++)
-		p = strchr(p + 1, ' ');
-	return p ? strtol(p + 1, NULL, 10) : -1;
-}
-
 /* A test's VMs and their runners. */
 struct fleet {
 	int n;
 	struct vm vm[MAX_VMS];
-	struct runner run[MAX_VMS];
+	struct denali_runner run[MAX_VMS];
 };
 
-static void on_kick(int sig)
+/* Stop and join a runner; false if it would not end within STOP_WAIT_MS. */
+static bool runner_stop(struct denali_runner *r)
 {
-	(void)sig;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void *runner_main(void *arg)
-{
-	struct runner *r = arg;
-	struct denali_run run;
-	int ret;
-
-	atomic_store(&r->task, gettid());
-	while (!atomic_load(&r->stop)) {
-		atomic_fetch_add(&r->entries, 1);
-		ret = denali_run(r->fd, &run);
-		if (ret == -EINTR) {
-			/* At most one EINTR per signal: kicks counts first. */
-			if (atomic_fetch_add(&r->eintr, 1) >=
-			    atomic_load(&r->kicks))
-				atomic_fetch_add(&r->spurious, 1);
-			continue;
-		}
-		r->other_ret = ret;
-		r->reason = run.reason;
-		atomic_fetch_add(&r->other, 1);
-		break;
-	}
-	return NULL;
-}
-
-static int runner_start(struct runner *r)
-{
-	pthread_attr_t attr;
-	cpu_set_t set;
-	int ret;
-
-	pthread_attr_init(&attr);
-	if (r->cpu >= 0) {
-		/* Pinned before it first runs, not moved there later. */
-		CPU_ZERO(&set);
-		CPU_SET(r->cpu, &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-	}
-	ret = pthread_create(&r->tid, &attr, runner_main, r);
-	pthread_attr_destroy(&attr);
-	if (ret)
-		return -ret;
-	r->created = true;
-	return 0;
-}
-
-static void runner_kick(struct runner *r)
-{
-	atomic_fetch_add(&r->kicks, 1);
-	pthread_kill(r->tid, KICK_SIGNAL);
-}
-
-/* Stop and join a runner; false if it would not end. */
-static bool runner_stop(struct runner *r)
-{
-	struct timespec ts;
-	int i;
-
-	if (!r->created)
-		return true;
-	atomic_store(&r->stop, 1);
-	/*
-	 * A signal that lands between two DENALI_RUN calls interrupts
-	 * nothing, and the runner may enter RUN once more before it sees
-	 * stop: signal it until it has ended.
-	 */
-	for (i = 0; i < STOP_WAIT_MS / 10; i++) {
-		runner_kick(r);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (!pthread_timedjoin_np(r->tid, NULL, &ts)) {
-			r->created = false;
-			return true;
-		}
-	}
-	return false;
+	return !denali_runners_stop(r, 1, STOP_WAIT_MS);
 }
 
 /* Read whatever the console holds now; returns the bytes read. */
@@ -297,7 +165,7 @@ static bool wait_progress(struct fleet *fl, unsigned long want)
 		}
 		if (!np)
 			return true;
-		left = PROGRESS_WAIT_MS - ms_since(&t0);
+		left = PROGRESS_WAIT_MS - denali_ms_since(&t0);
 		if (left <= 0)
 			return false;
 		poll(pfd, np, left);
@@ -331,17 +199,11 @@ FIXTURE(stress) {
 
 FIXTURE_SETUP(stress)
 {
-	struct sigaction sa;
-
 	if (geteuid())
 		SKIP(return, "loading modules needs root");
 	ASSERT_EQ(0, denali_ensure_loaded());
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_kick;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: the signal must end DENALI_RUN with EINTR. */
-	ASSERT_EQ(0, sigaction(KICK_SIGNAL, &sa, NULL));
+	ASSERT_EQ(0, denali_runner_signals());
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	self->ready = true;
 }
@@ -371,9 +233,9 @@ FIXTURE_TEARDOWN(stress)
  */
 static int start_vms(struct fleet *fl, int n, const int *cpus)
 {
-	struct runner *r;
+	struct denali_runner *r;
 	struct vm *v;
-	int fd, ret;
+	int fd, cpu, ret;
 
 	while (fl->n < n) {
 		v = &fl->vm[fl->n];
@@ -387,10 +249,9 @@ static int start_vms(struct fleet *fl, int n, const int *cpus)
 			return ret;
 		}
 		v->fd = fd;
-		r->fd = fd;
-		r->cpu = cpus ? cpus[fl->n] : -1;
+		cpu = cpus ? cpus[fl->n] : -1;
 		fl->n++;
-		ret = runner_start(r);
+		ret = denali_runner_start(r, fd, cpu, 0);
 		if (ret)
 			return ret;
 	}
@@ -404,7 +265,7 @@ static int start_vms(struct fleet *fl, int n, const int *cpus)
 static void expect_all_running(struct __test_metadata *_metadata,
 			       struct fleet *fl)
 {
-	struct runner *r;
+	struct denali_runner *r;
 	struct vm *v;
 	int i;
 
@@ -412,9 +273,9 @@ static void expect_all_running(struct __test_metadata *_metadata,
 		r = &fl->run[i];
 		v = &fl->vm[i];
 		vm_drain(v);
-		EXPECT_EQ(0, atomic_load(&r->other))
+		EXPECT_EQ(0, atomic_load(&r->ended))
 			TH_LOG("vm %d: DENALI_RUN returned %d, reason %u",
-			       i, r->other_ret, r->reason);
+			       i, r->ret, r->run.reason);
 		EXPECT_EQ(0, atomic_load(&r->spurious))
 			TH_LOG("vm %d: EINTR without a signal", i);
 		EXPECT_FALSE(v->stopped) TH_LOG("vm %d stopped", i);
@@ -555,12 +416,12 @@ TEST_F_TIMEOUT(stress, cpu_offline_online, TEST_TIMEOUT_S)
 		log_laggards(_metadata, &self->fl, 1);
 	for (i = 0; i < HOTPLUG_CYCLES; i++) {
 		for (j = 0; j < self->fl.n; j++)
-			on_cpu1 += task_cpu(self->fl.run[j].task) == 1;
+			on_cpu1 += denali_task_cpu(self->fl.run[j].tid) == 1;
 		self->cpu1_offline = true;
 		ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"))
 			TH_LOG("cycle %d: offline", i);
 		for (j = 0; j < self->fl.n; j++)
-			left_behind += task_cpu(self->fl.run[j].task) == 1;
+			left_behind += denali_task_cpu(self->fl.run[j].tid) == 1;
 		ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"))
 			TH_LOG("cycle %d: online", i);
 		self->cpu1_offline = false;
@@ -600,11 +461,11 @@ TEST_F_TIMEOUT(stress, migrations, TEST_TIMEOUT_S)
 		cpu = (i / 2 + r) % 2;
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
-		if (pthread_setaffinity_np(self->fl.run[r].tid, sizeof(set),
+		if (pthread_setaffinity_np(self->fl.run[r].thread, sizeof(set),
 					   &set))
 			failed++;
 		/* The call returns once the runner has left its old CPU. */
-		else if (task_cpu(self->fl.run[r].task) == cpu)
+		else if (denali_task_cpu(self->fl.run[r].tid) == cpu)
 			moved++;
 		if ((i + 1) % MIGRATION_CHECK_EVERY == 0)
 			ASSERT_TRUE(wait_progress(&self->fl, 1))
@@ -698,21 +559,21 @@ TEST_F_TIMEOUT(stress, preemption, TEST_TIMEOUT_S)
 	EXPECT_LT(0, during);
 
 	/* The guest was preempted, not stopped: it still runs. */
-	EXPECT_EQ(0, atomic_load(&self->fl.run[0].other));
+	EXPECT_EQ(0, atomic_load(&self->fl.run[0].ended));
 	EXPECT_TRUE(wait_progress(&self->fl, 1))
 		log_laggards(_metadata, &self->fl, 1);
 	expect_all_running(_metadata, &self->fl);
 }
 
 /* Wait until the runner has seen @n EINTRs in all, or has ended. */
-static bool wait_eintr(struct runner *r, int n)
+static bool wait_eintr(struct denali_runner *r, int n)
 {
 	struct timespec t0;
 	const struct timespec ms = { .tv_nsec = 1000000 };
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load(&r->eintr) < n && !atomic_load(&r->other)) {
-		if (ms_since(&t0) > PROGRESS_WAIT_MS)
+	while (atomic_load(&r->eintr) < n && !atomic_load(&r->ended)) {
+		if (denali_ms_since(&t0) > PROGRESS_WAIT_MS)
 			return false;
 		nanosleep(&ms, NULL);
 	}
@@ -727,7 +588,7 @@ static bool wait_eintr(struct runner *r, int n)
  */
 TEST_F_TIMEOUT(stress, signal_interrupts_run, TEST_TIMEOUT_S)
 {
-	struct runner *r = &self->fl.run[0];
+	struct denali_runner *r = &self->fl.run[0];
 	int i;
 
 	if (!self->ready)
@@ -736,7 +597,7 @@ TEST_F_TIMEOUT(stress, signal_interrupts_run, TEST_TIMEOUT_S)
 	for (i = 0; i < SIGNAL_ROUNDS; i++) {
 		ASSERT_TRUE(wait_progress(&self->fl, 1))
 			TH_LOG("round %d: no progress", i);
-		runner_kick(r);
+		denali_runner_kick(r);
 		ASSERT_TRUE(wait_eintr(r, i + 1))
 			TH_LOG("round %d: RUN not interrupted", i);
 	}
@@ -744,7 +605,7 @@ TEST_F_TIMEOUT(stress, signal_interrupts_run, TEST_TIMEOUT_S)
 	ASSERT_TRUE(wait_progress(&self->fl, 1));
 	EXPECT_EQ(SIGNAL_ROUNDS, atomic_load(&r->kicks));
 	EXPECT_EQ(SIGNAL_ROUNDS, atomic_load(&r->eintr));
-	EXPECT_EQ(SIGNAL_ROUNDS + 1, atomic_load(&r->entries));
+	EXPECT_EQ(SIGNAL_ROUNDS + 1, atomic_load(&r->calls));
 	expect_all_running(_metadata, &self->fl);
 }
 
@@ -754,17 +615,14 @@ TEST_F_TIMEOUT(stress, signal_interrupts_run, TEST_TIMEOUT_S)
  */
 static void sigkill_child(int report)
 {
-	struct runner r;
+	struct denali_runner r;
 	char c;
 	int fd;
 
 	fd = denali_create_code(spinner, sizeof(spinner), GUEST_MEM);
 	if (fd < 0)
 		_exit(2);
-	memset(&r, 0, sizeof(r));
-	r.fd = fd;
-	r.cpu = -1;
-	if (runner_start(&r))
+	if (denali_runner_start(&r, fd, -1, 0))
 		_exit(3);
 	if (read(fd, &c, 1) != 1)	/* blocks until the guest writes */
 		_exit(4);
