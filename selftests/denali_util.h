@@ -215,20 +215,28 @@ static inline int denali_create_code(const void *code, size_t len,
 	return vm;
 }
 
-/* Create a VM from a guest image file beside the test (guests/NAME.img). */
-static inline int denali_create_file(const char *name, unsigned long long mem)
+/* An open file of the guest image guests/NAME.img beside the test, or -errno. */
+static inline int denali_guest_image(const char *name)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 64];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int fd, vm;
+	int fd;
 
 	if (n < 0)
 		return -errno;
 	exe[n] = '\0';
 	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Create a VM from a guest image file beside the test (guests/NAME.img). */
+static inline int denali_create_file(const char *name, unsigned long long mem)
+{
+	int fd = denali_guest_image(name), vm;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	vm = denali_create(fd, mem, name, NULL);
 	close(fd);
 	return vm;

@@ -81,22 +81,16 @@ static unsigned long long mono_ns(void)
 static int create_guest(const char *guest, const char *const *argv, int argc,
 			__u32 *id)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 64], args[DENALI_ARGS_MAX];
+	char args[DENALI_ARGS_MAX];
 	struct denali_create_vm c;
 	size_t len = denali_pack_args(args, sizeof(args), argv, argc);
 	int dev, image, vm, saved;
-	ssize_t got;
 
 	if (argc && !len)
 		return -E2BIG;
-	got = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (got < 0)
-		return -errno;
-	exe[got] = '\0';
-	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), guest);
-	image = open(path, O_RDONLY | O_CLOEXEC);
+	image = denali_guest_image(guest);
 	if (image < 0)
-		return -errno;
+		return image;
 	memset(&c, 0, sizeof(c));
 	c.mem_size = MEM;
 	c.image_fd = image;

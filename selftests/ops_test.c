@@ -157,20 +157,6 @@ static int code_image(const void *code, size_t len)
 	return n ? denali_image_fd(image, n) : -E2BIG;
 }
 
-/* The guest image guests/@name.img beside this program; fd or -errno. */
-static int guest_image(const char *name)
-{
-	char exe[PATH_MAX], path[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int fd;
-
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
 
 /*
  * DENALI_CREATE_VM on @dev: the VM fd with its id in @id, or -errno with
@@ -746,7 +732,7 @@ TEST_F_TIMEOUT(ops, list_reports_state_and_status, TEST_TIMEOUT_S)
 	if (!self->ready)
 		return;
 	for (k = 0; k < KINDS; k++) {
-		image = guest[k] ? guest_image(guest[k]) :
+		image = guest[k] ? denali_guest_image(guest[k]) :
 				   code_image(spinner, sizeof(spinner));
 		ASSERT_LE(0, image) TH_LOG("%s", name[k]);
 		fd = pool_vm(&self->p, self->dev, image, (k + 1) * MIB,

@@ -65,20 +65,6 @@ static const unsigned char exit7[] = {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* An open file of guests/@guest.img beside this test, or -errno. */
-static int guest_image(const char *guest)
-{
-	char exe[PATH_MAX], path[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	int fd;
-
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/guests/%s.img", dirname(exe), guest);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
 
 /*
  * DENALI_CREATE_VM with @c as it is; the VM fd or -errno, the module's
@@ -113,7 +99,7 @@ static int create_guest(const char *guest, const char *const *argv, int argc,
 	if (argc && !c.args_len)
 		return -E2BIG;
 	c.args = c.args_len ? (__u64)(unsigned long)args : 0;
-	c.image_fd = guest_image(guest);
+	c.image_fd = denali_guest_image(guest);
 	if (c.image_fd < 0)
 		return c.image_fd;
 	vm = create_req(&c);
@@ -856,7 +842,7 @@ TEST_F_TIMEOUT(pv, boot_args_malformed_refused, TEST_TIMEOUT_S)
 {
 	static char args[DENALI_ARGS_MAX + 16];
 	struct denali_create_vm c;
-	int image = guest_image("pv_args");
+	int image = denali_guest_image("pv_args");
 
 	ASSERT_LE(0, image);
 	memset(args, 'x', sizeof(args));
