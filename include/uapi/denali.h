@@ -194,7 +194,8 @@ enum denali_hypercall {
  * @tsc_timestamp: see @flags.
  * @system_ns:     see @flags.
  * @host_ns:       the clock as the monitor last entered the guest
- *                 (refreshed on every entry).
+ *                 (refreshed on every entry, with one aligned store that
+ *                 needs no @seq round).
  *
  * Every source gives a clock that never goes backwards, on any CPU.
  */

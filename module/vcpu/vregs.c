@@ -78,8 +78,29 @@ static bool host_tsc_is_stable(void)
 	       boot_cpu_has(X86_FEATURE_NONSTOP_TSC) && !check_tsc_unstable();
 }
 
+/*
+ * The clock's parameters, which change only when the VM is made and if
+ * Linux later finds the TSC unstable: under seq, odd while they change,
+ * as the guest's reads of seq around its reads of the fields expect.
+ */
+static void clock_publish_params(struct denali_vm *vm)
+{
+	struct denali_vclock *vc = &vm->vro->clock;
+	u32 seq = vc->seq;
+
+	WRITE_ONCE(vc->seq, seq + 1);
+	smp_wmb();	/* the odd seq before the fields */
+	vc->flags = vm->clock.tsc_stable ? DENALI_VCLOCK_TSC_STABLE : 0;
+	vc->tsc_mul = vm->clock.tsc_mul;
+	vc->tsc_shift = vm->clock.tsc_shift;
+	vc->tsc_timestamp = vm->clock.tsc0;
+	vc->system_ns = 0;
+	smp_wmb();	/* the fields before the even seq */
+	WRITE_ONCE(vc->seq, seq + 2);
+}
+
 /* The VM clock now, in nanoseconds; never less than an earlier reading. */
-static u64 clock_now(struct denali_vm *vm)
+u64 denali_clock_now(struct denali_vm *vm)
 {
 	struct denali_clock *c = &vm->clock;
 	u64 ns, kns;
@@ -93,6 +114,7 @@ static u64 clock_now(struct denali_vm *vm)
 		kns = ktime_get_ns() - c->ktime0;
 		c->ktime_offset = ns > kns ? ns - kns : 0;
 		c->tsc_stable = false;
+		clock_publish_params(vm);
 	}
 	if (c->tsc_stable)
 		ns = clock_tsc_ns(c);
@@ -104,32 +126,13 @@ static u64 clock_now(struct denali_vm *vm)
 	return ns;
 }
 
-/* Before every entry: the clock's parameters and host_ns, under seq. */
+/*
+ * Before every entry: host_ns alone.  One aligned store, made while the
+ * guest cannot run (it is this thread's), so it needs no seq round.
+ */
 void denali_clock_publish(struct denali_vm *vm)
 {
-	struct denali_vclock *vc = &vm->vro->clock;
-	u64 ns = clock_now(vm);
-	u32 seq = vc->seq;
-
-	/*
-	 * seq odd before the fields change, even after, as the guest's
-	 * reads of seq around its reads of the fields expect.
-	 */
-	WRITE_ONCE(vc->seq, seq + 1);
-	smp_wmb();	/* the odd seq before the fields */
-	vc->flags = vm->clock.tsc_stable ? DENALI_VCLOCK_TSC_STABLE : 0;
-	vc->tsc_mul = vm->clock.tsc_mul;
-	vc->tsc_shift = vm->clock.tsc_shift;
-	vc->tsc_timestamp = vm->clock.tsc0;
-	vc->system_ns = 0;
-	vc->host_ns = ns;
-	smp_wmb();	/* the fields before the even seq */
-	WRITE_ONCE(vc->seq, seq + 2);
-}
-
-u64 denali_clock_now(struct denali_vm *vm)
-{
-	return clock_now(vm);
+	WRITE_ONCE(vm->vro->clock.host_ns, denali_clock_now(vm));
 }
 
 void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len)
@@ -157,6 +160,7 @@ void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len)
 		clock_scale(&vm->clock, tsc_khz);
 	vm->clock.tsc0 = rdtsc();
 	vm->clock.ktime0 = ktime_get_ns();
+	clock_publish_params(vm);
 	denali_clock_publish(vm);
 }
 
