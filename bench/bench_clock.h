@@ -16,6 +16,9 @@
 #ifndef DENALI_BENCH_CLOCK_H
 #define DENALI_BENCH_CLOCK_H
 
+#include <libgen.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <x86intrin.h>
 
 /* The CSV columns, in the order every program prints them. */
@@ -207,6 +211,41 @@ static inline void bench_drain_stdout(void)
 	fflush(stdout);
 	if (isatty(STDOUT_FILENO))
 		tcdrain(STDOUT_FILENO);
+}
+
+/*
+ * One CPU for the whole run, and for every child, which inherits it: a
+ * VM that moves between CPUs pays for the move (and an IBPB), and clock
+ * readings compared across a fork come from the same CPU.
+ */
+static inline void bench_pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * The VM benchmarks run from build/bench/: unless $DENALI_KO names one,
+ * load build/kernel/<release>/denali.ko for the running kernel.
+ */
+static inline void bench_default_module(void)
+{
+	char exe[PATH_MAX], ko[PATH_MAX + 128];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct utsname u;
+
+	if (n <= 0 || uname(&u))
+		return;
+	exe[n] = '\0';
+	snprintf(ko, sizeof(ko), "%s/../kernel/%s/denali.ko", dirname(exe),
+		 u.release);
+	setenv("DENALI_KO", ko, 0);
 }
 
 #endif /* DENALI_BENCH_CLOCK_H */

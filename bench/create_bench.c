@@ -172,17 +172,11 @@ static void own_dir(char *buf, size_t len)
  * denali.ko for the running kernel, from build/kernel/<release>/ beside
  * build/bench/ unless $DENALI_KO says otherwise.
  */
-static void load_module(const char *dir)
+static void load_module(void)
 {
-	char ko[PATH_MAX + 128];
-	struct utsname u;
 	int ret;
 
-	if (!uname(&u)) {
-		snprintf(ko, sizeof(ko), "%s/../kernel/%s/denali.ko", dir,
-			 u.release);
-		setenv("DENALI_KO", ko, 0);
-	}
+	bench_default_module();
 	ret = denali_ensure_loaded();
 	if (ret)
 		fail("cannot load denali.ko (%s): %s", getenv("DENALI_KO"),
@@ -245,24 +239,6 @@ static void copy_programs(const char *dir)
 	copy_file(from, exit0_path);
 	snprintf(from, sizeof(from), "%s/rdtsc_static", dir);
 	copy_file(from, rdtsc_path);
-}
-
-/*
- * One CPU for everything, and for every child, which inherits it: the
- * host's counter read before CREATE and the guest's (or the child's)
- * first read then come from the same CPU, and a VM never pays for a
- * migration that is no part of starting it.
- */
-static void pin_to_this_cpu(void)
-{
-	int cpu = sched_getcpu();
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static void vm_request(struct denali_create_vm *c, int image,
@@ -545,9 +521,9 @@ int main(int argc, char **argv)
 	/* Says the machine got this far, should it die or hang later. */
 	fprintf(stderr, "create_bench: measuring on %s (%s), batch %lu, best of %u (latencies %u)\n",
 		o.lane, o.mode, o.batch, o.reps, LATENCY_REPS_FACTOR * o.reps);
-	pin_to_this_cpu();
+	bench_pin_to_this_cpu();
 	own_dir(dir, sizeof(dir));
-	load_module(dir);
+	load_module();
 	copy_programs(dir);
 	image_fd = make_image(guest_code, sizeof(guest_code));
 

@@ -630,18 +630,10 @@ static void measure_idle(const struct ctx_opts *o, const char *name,
  */
 static void load_module(unsigned int max_n)
 {
-	char exe[PATH_MAX], ko[PATH_MAX + 128], params[64];
-	struct utsname u;
-	ssize_t n;
+	char params[64];
 	int ret;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0 && !uname(&u)) {
-		exe[n] = '\0';
-		snprintf(ko, sizeof(ko), "%s/../kernel/%s/denali.ko",
-			 dirname(exe), u.release);
-		setenv("DENALI_KO", ko, 0);
-	}
+	bench_default_module();
 	snprintf(params, sizeof(params), "max_total_mem_mb=%u", max_n + 64);
 	ret = denali_module_loaded() ? 0 : denali_load_module_with(params);
 	if (ret && ret != -EEXIST)

@@ -134,18 +134,9 @@ static void param_set(int on)
  */
 static void load_module(void)
 {
-	char exe[PATH_MAX], ko[PATH_MAX + 128];
-	struct utsname u;
-	ssize_t n;
 	int ret;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0 && !uname(&u)) {
-		exe[n] = '\0';
-		snprintf(ko, sizeof(ko), "%s/../kernel/%s/denali.ko",
-			 dirname(exe), u.release);
-		setenv("DENALI_KO", ko, 0);
-	}
+	bench_default_module();
 	ret = denali_ensure_loaded();
 	if (ret)
 		fail("cannot load denali.ko (%s): %s", getenv("DENALI_KO"),
@@ -274,22 +265,6 @@ static void run_static(const struct bench_opts *o)
 		fail("%s failed (wait status %#x)", path, status);
 }
 
-/*
- * One CPU for the whole run: a VM that moves between CPUs pays for the
- * move (and an IBPB), which is not part of a round trip.
- */
-static void pin_to_this_cpu(void)
-{
-	int cpu = sched_getcpu();
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 int main(int argc, char **argv)
 {
 	static const int both[] = { 1, 0 };
@@ -307,7 +282,7 @@ int main(int argc, char **argv)
 	/* Says the machine got this far, should it die or hang later. */
 	fprintf(stderr, "hypercall_bench: measuring on %s (%s), N=%lu, best of %u\n",
 		o.lane, o.mode, o.n, o.reps);
-	pin_to_this_cpu();
+	bench_pin_to_this_cpu();
 	load_module();
 
 	/*
