@@ -74,7 +74,12 @@ static bool charge(u64 bytes)
 
 /* id -> struct denali_vm; ids allocated here too. */
 static DEFINE_XARRAY_ALLOC1(registry);
-static DEFINE_MUTEX(registry_lock);
+/*
+ * Every VM from creation to free, listed or not: a destroyed VM whose
+ * files are still open holds its memory, and counts against its owner.
+ */
+static LIST_HEAD(live_vms);
+static DEFINE_MUTEX(registry_lock);	/* the registry and live_vms */
 
 /* May the caller see and control @vm? */
 static bool may_control(const struct denali_vm *vm)
@@ -82,13 +87,14 @@ static bool may_control(const struct denali_vm *vm)
 	return uid_eq(vm->owner, current_euid()) || capable(CAP_SYS_ADMIN);
 }
 
+/* VMs of @uid that still exist, destroyed or not. */
 static unsigned int vms_of(kuid_t uid)
 {
 	struct denali_vm *vm;
-	unsigned long id;
 	unsigned int n = 0;
 
-	xa_for_each(&registry, id, vm)
+	lockdep_assert_held(&registry_lock);
+	list_for_each_entry(vm, &live_vms, live)
 		if (uid_eq(vm->owner, uid))
 			n++;
 	return n;
@@ -109,6 +115,10 @@ static void denali_vm_free(struct kref *ref)
 	struct denali_vm *vm = container_of(ref, struct denali_vm, ref);
 
 	unlist(vm);
+	mutex_lock(&registry_lock);
+	if (!list_empty(&vm->live))
+		list_del(&vm->live);
+	mutex_unlock(&registry_lock);
 	denali_vcpu_destroy(&vm->vcpu);
 	denali_aspace_destroy(&vm->as);
 	vfree(vm->mem.host);
@@ -286,9 +296,11 @@ static const struct file_operations denali_vm_fops = {
 
 /*
  * A new file for @vm, taking a reference, reading the console from the
- * oldest byte kept; returns the fd, or a negative errno.
+ * oldest byte kept, and an fd reserved for it; not yet installed, so
+ * that a caller can still fail cleanly (vm_file_abandon()) or install it
+ * (fd_install()) once nothing else can go wrong.  0 or a negative errno.
  */
-static int vm_file(struct denali_vm *vm)
+static int vm_file_prepare(struct denali_vm *vm, struct file **filep)
 {
 	struct file *file;
 	int fd;
@@ -303,7 +315,24 @@ static int vm_file(struct denali_vm *vm)
 	}
 	kref_get(&vm->ref);
 	file->f_pos = denali_console_start(vm);
-	fd_install(fd, file);
+	*filep = file;
+	return fd;
+}
+
+static void vm_file_abandon(int fd, struct file *file)
+{
+	fput(file);		/* drops the file's reference to the VM */
+	put_unused_fd(fd);
+}
+
+/* A new, installed fd for @vm; the fd or a negative errno. */
+static int vm_file(struct denali_vm *vm)
+{
+	struct file *file;
+	int fd = vm_file_prepare(vm, &file);
+
+	if (fd >= 0)
+		fd_install(fd, file);
 	return fd;
 }
 
@@ -331,31 +360,47 @@ static void fill_info(struct denali_vm_info *info, struct denali_vm *vm)
 	spin_unlock(&vm->lock);
 }
 
+/* Most VMs one DENALI_LIST_VMS call returns (the rest: call again). */
+#define LIST_VMS_MAX 65536
+
 long denali_list_vms(struct denali_list_vms __user *uarg)
 {
 	struct denali_vm_info *infos = NULL;
 	struct denali_list_vms req;
 	struct denali_vm *vm;
 	unsigned long id;
-	u32 count = 0, total = 0;
+	u32 count = 0, total = 0, cap;
 	long ret = 0;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
 	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
-	if (req.capacity) {
-		infos = kvcalloc(min_t(u32, req.capacity, 65536),
-				 sizeof(*infos), GFP_KERNEL);
+
+	/*
+	 * Room for what the caller may see, not for what it asked: an
+	 * unprivileged caller with a huge capacity costs no more than its
+	 * own VMs.  The count may change before the second pass; it fills
+	 * what fits and counts the rest.
+	 */
+	mutex_lock(&registry_lock);
+	xa_for_each(&registry, id, vm)
+		if (may_control(vm))
+			total++;
+	mutex_unlock(&registry_lock);
+	cap = min3(req.capacity, total, (u32)LIST_VMS_MAX);
+	if (cap) {
+		infos = kvcalloc(cap, sizeof(*infos), GFP_KERNEL_ACCOUNT);
 		if (!infos)
 			return -ENOMEM;
 	}
 
+	total = 0;
 	mutex_lock(&registry_lock);
 	xa_for_each(&registry, id, vm) {
 		if (!may_control(vm))
 			continue;
-		if (count < req.capacity && count < 65536)
+		if (count < cap)
 			fill_info(&infos[count++], vm);
 		total++;
 	}
@@ -635,6 +680,7 @@ static int enlist(struct create_ctx *ctx, struct denali_vm *vm)
 	}
 	vm->id = id;
 	vm->listed = true;
+	list_add(&vm->live, &live_vms);
 	/* Before anyone can look the VM up and run it. */
 	denali_vregs_set_id(vm);
 	if (ctx->req.name[0])
@@ -650,6 +696,7 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 {
 	struct create_ctx ctx = {};
 	struct denali_vm *vm = NULL;
+	struct file *file;
 	int fd, err;
 
 	if (copy_from_user(&ctx.req, uarg, sizeof(ctx.req)))
@@ -676,6 +723,7 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	init_waitqueue_head(&vm->console_wq);
 	init_waitqueue_head(&vm->input_wq);
 	init_waitqueue_head(&vm->idle_wq);
+	INIT_LIST_HEAD(&vm->live);
 
 	err = build_vm(&ctx, vm);
 	if (!err)
@@ -683,28 +731,39 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	if (err)
 		goto fail;
 
-	fd = vm_file(vm);
+	fd = vm_file_prepare(vm, &file);
 	if (fd < 0) {
 		err = fd;
 		create_error(&ctx, "no free file descriptor");
-		goto fail;
+		goto fail_listed;
 	}
-	vm_put(vm);		/* the file holds the VM now */
-	fput(ctx.image);
-	kfree(ctx.args);
-	kfree(ctx.err);
+	/*
+	 * Everything the caller is told, before the fd is visible: once
+	 * installed, another thread may close it and free the VM.
+	 */
 	if (put_user(vm->id, &uarg->id) ||
-	    clear_user(uarg->error, DENALI_ERROR_MAX))
-		return -EFAULT;	/* the VM lives on in the installed fd */
-	return fd;
+	    clear_user(uarg->error, DENALI_ERROR_MAX)) {
+		vm_file_abandon(fd, file);
+		destroy(vm);
+		vm_put(vm);
+		err = -EFAULT;
+		goto out;
+	}
+	fd_install(fd, file);
+	vm_put(vm);		/* the file holds the VM now */
+	err = fd;
+	goto out;
 
+fail_listed:
+	destroy(vm);
 fail:
 	if (vm)
 		vm_put(vm);
-	if (ctx.image)
-		fput(ctx.image);
 	if (copy_to_user(uarg->error, ctx.err, DENALI_ERROR_MAX))
 		err = -EFAULT;
+out:
+	if (ctx.image)
+		fput(ctx.image);
 	kfree(ctx.args);
 	kfree(ctx.err);
 	return err;

@@ -87,6 +87,7 @@ struct denali_vm {
 	kuid_t owner;		/* the creator's effective uid */
 	u64 charged;		/* bytes counted against the global cap */
 	bool listed;		/* in the registry (until destroyed or freed) */
+	struct list_head live;	/* on the list of every VM until freed */
 
 	struct denali_guest_mem mem;
 	struct denali_aspace as;
@@ -151,6 +152,8 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run);
 /* vcpu/run.c: the entry state of a fresh guest. */
 void denali_vcpu_reset(struct denali_vcpu *vcpu, u64 entry, u64 mem_size);
 int denali_vcpu_init(struct denali_vcpu *vcpu);
+/* Fault injection: the next round trip's host-restore path faults once. */
+void denali_inject_restore_fault(void);
 void denali_vcpu_destroy(struct denali_vcpu *vcpu);
 
 /* Module-wide init/exit of the switch, called from core.c. */
