@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cdev.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -174,6 +175,43 @@ static void denali_chrdev_exit(void)
 	unregister_chrdev_region(denali_devt, 1);
 }
 
+/*
+ * debugfs: denali/inject_restore_fault, for the selftests.  Writing N
+ * makes the next N round trips fault in the switcher's host-restore path
+ * (a corrupted LDT selector), to show that the path skips the step once,
+ * repairs the host and stops only that VM.  Root only, as debugfs is.
+ */
+static struct dentry *denali_debugfs;
+
+static ssize_t inject_restore_fault_write(struct file *file,
+					  const char __user *ubuf,
+					  size_t len, loff_t *pos)
+{
+	unsigned int n;
+	int err = kstrtouint_from_user(ubuf, len, 0, &n);
+
+	if (err)
+		return err;
+	if (n > 1000)
+		return -EINVAL;
+	while (n--)
+		denali_inject_restore_fault();
+	return len;
+}
+
+static const struct file_operations inject_restore_fault_fops = {
+	.owner = THIS_MODULE,
+	.write = inject_restore_fault_write,
+	.llseek = noop_llseek,
+};
+
+static void denali_debugfs_init(void)
+{
+	denali_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("inject_restore_fault", 0200, denali_debugfs,
+			    NULL, &inject_restore_fault_fops);
+}
+
 static int __init denali_init(void)
 {
 	int err;
@@ -187,12 +225,14 @@ static int __init denali_init(void)
 		denali_switcher_exit();
 		return err;
 	}
+	denali_debugfs_init();
 	pr_info("loaded, ABI %d.%d\n", DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
 	return 0;
 }
 
 static void __exit denali_exit(void)
 {
+	debugfs_remove(denali_debugfs);
 	denali_chrdev_exit();
 	denali_switcher_exit();
 	pr_info("unloaded\n");

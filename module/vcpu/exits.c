@@ -229,6 +229,8 @@ static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit *e)
 	c->insn_len = read_insn(vm, r->rip, c->insn);
 	if (cause == DENALI_CRASH_INTERNAL) {
 		snprintf(c->description, sizeof(c->description),
+			 e->code == DENALI_EXIT_UNRECOVERABLE ?
+			 "monitor error: vector %u while restoring the host" :
 			 "monitor error: vector %u in the switcher",
 			 c->vector);
 	} else if (c->vector == X86_TRAP_PF) {
@@ -288,9 +290,23 @@ bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *e)
 			  e->cpu);
 		crash(vm, DENALI_CRASH_INTERNAL, e);
 		return true;
+	case DENALI_EXIT_UNRECOVERABLE:
+		/*
+		 * Not a WARN: the fault-injection test makes this happen on
+		 * purpose, and the host carries on (the run loop repaired
+		 * what the skipped step left).
+		 */
+		pr_err_ratelimited("switcher faulted restoring the host: vector %llu at %#llx (error %#llx) on CPU %u; step skipped, VM %u stopped\n",
+				   e->fault_vector, e->fault_rip,
+				   e->fault_error_code, e->cpu, vm->id);
+		crash(vm, DENALI_CRASH_INTERNAL, e);
+		return true;
 	case DENALI_HYPERCALL_VECTOR:
 		return denali_hypercall(vm);
 	}
+	/* The outer hypervisor's page-not-present event: already waited. */
+	if (e->code == X86_TRAP_PF && e->async_pf)
+		return false;
 	if (e->code >= FIRST_EXTERNAL_VECTOR)
 		return false;
 

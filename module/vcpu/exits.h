@@ -10,10 +10,16 @@
 struct denali_vm;
 
 struct denali_exit {
-	unsigned int code;	/* vector, or DENALI_EXIT_ABORTED/_INTERNAL */
+	unsigned int code;	/* vector, or DENALI_EXIT_* (switcher.h) */
 	unsigned int cpu;
 	u64 cr2;
-	u64 fault_vector, fault_rip, fault_error_code;	/* _INTERNAL only */
+	/* _INTERNAL and _UNRECOVERABLE only: */
+	u64 fault_vector, fault_rip, fault_error_code;
+	/*
+	 * A #PF that was the outer hypervisor's async "page not present"
+	 * (we are a KVM guest), not the guest's: waited for, not a crash.
+	 */
+	bool async_pf;
 };
 
 /* Act on an exit; true when the VM has stopped. */

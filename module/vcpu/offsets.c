@@ -18,15 +18,14 @@ int main(void)
 {
 	PCPU(host_rsp);
 	PCPU(host_cr3);
-	PCPU(host_ds);
-	PCPU(host_es);
-	PCPU(host_fs);
-	PCPU(host_gs);
 	PCPU(host_tr);
 	PCPU(host_ldt);
 	PCPU(verw_sel);
 	PCPU(do_verw);
+	PCPU(do_spec_ctrl);
 	PCPU(host_gs_base);
+	PCPU(spec_ctrl_host);
+	PCPU(spec_ctrl_guest);
 	PCPU(guest_cr3);
 	PCPU(guest_fs_base);
 	PCPU(guest_gs_base);
@@ -37,6 +36,9 @@ int main(void)
 	PCPU(cr2);
 	PCPU(nmi_pending);
 	PCPU(mce_pending);
+	PCPU(mce_rip);
+	PCPU(mce_rsp);
+	PCPU(mce_rflags);
 	PCPU(fault_vector);
 	PCPU(fault_rip);
 	PCPU(fault_error_code);
@@ -56,6 +58,8 @@ int main(void)
 	FRAME(error_code);
 	FRAME(rip);
 	FRAME(cs);
+	FRAME(rflags);
+	FRAME(rsp);
 	DEFINE(FRAME_WORDS, sizeof(struct denali_frame) / 8);
 	/* Pushed by our stubs and the CPU, above the saved registers. */
 	DEFINE(FRAME_GPR_BYTES, offsetof(struct denali_frame, vector));

@@ -59,6 +59,26 @@ unsigned long denali_host_handler(unsigned int vector)
 	return vector < 256 ? host_handlers[vector] : 0;
 }
 
+static void *area_page(unsigned int cpu, unsigned int page);
+
+void denali_switcher_scrub(unsigned int cpu)
+{
+	struct denali_pcpu *pcpu = area_page(cpu, DENALI_SW_PAGE_STATE);
+	static const unsigned int stacks[] = {
+		DENALI_SW_PAGE_STACK, DENALI_SW_PAGE_NMI, DENALI_SW_PAGE_DF,
+		DENALI_SW_PAGE_MC, DENALI_SW_PAGE_DB,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stacks); i++)
+		memset(area_page(cpu, stacks[i] + 1) - DENALI_SW_STACK_USED, 0,
+		       DENALI_SW_STACK_USED);
+	memset(&pcpu->regs, 0, sizeof(pcpu->regs));
+	pcpu->cr2 = 0;
+	pcpu->mce_rip = pcpu->mce_rsp = pcpu->mce_rflags = 0;
+	pcpu->fault_vector = pcpu->fault_rip = pcpu->fault_error_code = 0;
+}
+
 static void *area_page(unsigned int cpu, unsigned int page)
 {
 	return (void *)(denali_switcher_area_va(cpu) + page * PAGE_SIZE);
@@ -168,6 +188,14 @@ int denali_switcher_init(void)
 		return -ENODEV;
 	}
 #endif
+	/*
+	 * A Xen PV kernel runs in ring 3 itself, with descriptor tables
+	 * and page tables that only the hypervisor may load.
+	 */
+	if (boot_cpu_has(X86_FEATURE_XENPV)) {
+		pr_err("this kernel is a Xen PV guest; the ring-3 switcher needs to load its own descriptor tables and CR3 (run in an HVM or PVH guest instead)\n");
+		return -ENODEV;
+	}
 	if (denali_switcher_text_size() % PAGE_SIZE ||
 	    denali_switcher_text_va() % PAGE_SIZE) {
 		pr_err("switcher text is not page-aligned\n");
@@ -183,8 +211,13 @@ int denali_switcher_init(void)
 	/* Linux uses one IDT, idt_table, on every CPU, fixed after boot. */
 	store_idt(&host_idt);
 	gates = (gate_desc *)host_idt.address;
+	/*
+	 * Only present DPL0 gates can be a device's: a DPL3 one (int $0x80
+	 * with ia32 emulation) is a system call entry, never an interrupt.
+	 */
 	for (v = 0; v < 256 && v * sizeof(gate_desc) < host_idt.size; v++)
-		host_handlers[v] = gate_offset(&gates[v]);
+		if (gates[v].bits.p && !gates[v].bits.dpl)
+			host_handlers[v] = gate_offset(&gates[v]);
 	return 0;
 }
 

@@ -29,9 +29,15 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/xstate.h>
+#ifdef DENALI_HAVE_GSSEG_H
+#include <asm/gsseg.h>		/* load_gs_index() from 6.2 on */
+#endif
+#include <asm/kvm_para.h>
 #include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
+#include <asm/perf_event.h>
 #include <asm/pkru.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
@@ -45,14 +51,25 @@
 #include "trace.h"
 
 static bool neutralize_syscall = true;
-module_param(neutralize_syscall, bool, 0644);
+/* Read-only at run time: a half-updated pair of MSRs is never wanted. */
+module_param(neutralize_syscall, bool, 0444);
 MODULE_PARM_DESC(neutralize_syscall, "Clear EFER.SCE and SYSENTER_CS while a guest runs, so syscall/sysenter cannot reach host code (default on; off only for measuring its cost)");
 
 /* ---- 1. lifetime and entry state --------------------------------------- */
 
 int denali_vcpu_init(struct denali_vcpu *vcpu)
 {
-	return fpu_alloc_guest_fpstate(&vcpu->fpu) ? 0 : -ENOMEM;
+	if (!fpu_alloc_guest_fpstate(&vcpu->fpu))
+		return -ENOMEM;
+	/*
+	 * A guest FPU state starts with XFD clear, but ours has no room
+	 * for AMX tiles and no way to ask for it: arm XFD, so that a tile
+	 * instruction is #NM (a crash report) instead of state the next
+	 * guest on this CPU could read.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_XFD))
+		fpu_update_guest_xfd(&vcpu->fpu, XFEATURE_MASK_USER_DYNAMIC);
+	return 0;
 }
 
 void denali_vcpu_destroy(struct denali_vcpu *vcpu)
@@ -82,29 +99,42 @@ void denali_vcpu_reset(struct denali_vcpu *vcpu, u64 entry, u64 mem_size)
 /* DR7's local and global enables of the four breakpoints. */
 #define DR7_BREAKPOINTS 0xfful
 
+/* DEBUGCTL bits that make the CPU write branch records to memory. */
+#define DEBUGCTL_BTS_BITS (DEBUGCTLMSR_TR | DEBUGCTLMSR_BTS)
+
 /*
- * Per CPU, the host's values of MSRs that do not change while Linux runs
- * (EFER, SYSENTER_CS), read at the first entry on that CPU; and the VM
- * that last ran there, for the IBPB between VMs.
+ * Per CPU: the host's GS base (Linux's per-CPU base, fixed for the CPU's
+ * life), and the VM that last ran there, for the IBPB and the scrubbing
+ * of the switcher area between VMs.
  */
 struct host_cpu_state {
 	bool valid;
-	u64 efer;
-	u64 sysenter_cs;
 	u64 gs_base;
 	u64 last_serial;	/* vm->serial: a freed VM's address is reused */
 };
 static DEFINE_PER_CPU(struct host_cpu_state, host_cpu);
 
-/* What C saves around one round trip. */
+/*
+ * What C saves around one round trip.  MSRs are read every time, never
+ * cached: another module may change them between two entries (KVM sets
+ * EFER.SVME on AMD when it enables virtualization on a CPU).
+ */
 struct host_saved {
 	u64 fs_base;
 	u64 kernel_gs_base;
+	u64 efer;
+	u64 sysenter_cs;
+	u64 debugctl;
 	unsigned long dr7;
+	u16 ds, es, fs, gs, ldt;
 	u32 pkru;
 	bool pkru_switched;
 	bool syscall_off;
-	bool ibrs;
+	bool sysenter_off;
+	bool debugctl_switched;
+	/* PMU MSRs perf asks a hypervisor to switch (PEBS off). */
+	struct perf_guest_switch_msr *pmu;
+	int nr_pmu;
 #ifdef X86_FEATURE_USER_SHSTK
 	u64 u_cet;
 	bool cet_off;
@@ -117,18 +147,64 @@ static bool host_is_intel_like(void)
 	       boot_cpu_data.x86_vendor != X86_VENDOR_HYGON;
 }
 
+/*
+ * PEBS and BTS write records through the DS area, a host address the
+ * guest's page tables do not map.  Turn off what would write while the
+ * guest runs: the counters perf says a guest may not see (PEBS among
+ * them, through perf_guest_get_msrs() as KVM uses it), and BTS.  Events
+ * that exclude guests stop counting meanwhile, as they do around KVM's.
+ */
+static void pmu_save(struct host_saved *hs)
+{
+	int i;
+
+	hs->pmu = perf_guest_get_msrs(&hs->nr_pmu, NULL);
+	if (!hs->pmu)
+		hs->nr_pmu = 0;
+	for (i = 0; i < hs->nr_pmu; i++)
+		if (hs->pmu[i].host != hs->pmu[i].guest)
+			wrmsrl(hs->pmu[i].msr, hs->pmu[i].guest);
+
+	hs->debugctl_switched = false;
+	if (boot_cpu_has(X86_FEATURE_BTS) &&
+	    !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &hs->debugctl) &&
+	    (hs->debugctl & DEBUGCTL_BTS_BITS)) {
+		wrmsrl(MSR_IA32_DEBUGCTLMSR,
+		       hs->debugctl & ~DEBUGCTL_BTS_BITS);
+		hs->debugctl_switched = true;
+	}
+}
+
+static void pmu_restore(struct host_saved *hs)
+{
+	int i;
+
+	if (hs->debugctl_switched)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, hs->debugctl);
+	for (i = 0; i < hs->nr_pmu; i++)
+		if (hs->pmu[i].host != hs->pmu[i].guest)
+			wrmsrl(hs->pmu[i].msr, hs->pmu[i].host);
+}
+
 static void host_save(struct denali_vm *vm, struct host_cpu_state *hc,
 		      struct host_saved *hs)
 {
 	struct denali_vcpu *vcpu = &vm->vcpu;
 
 	if (!hc->valid) {
-		rdmsrl(MSR_EFER, hc->efer);
-		if (boot_cpu_has(X86_FEATURE_SEP))
-			rdmsrl(MSR_IA32_SYSENTER_CS, hc->sysenter_cs);
 		rdmsrl(MSR_GS_BASE, hc->gs_base);
 		hc->valid = true;
 	}
+	/*
+	 * The runner's selectors, whatever they are (32-bit, TLS, LDT):
+	 * the switcher leaves DS/ES/FS/GS null and host_restore() reloads
+	 * these once the host's GDT and LDT are back.
+	 */
+	savesegment(ds, hs->ds);
+	savesegment(es, hs->es);
+	savesegment(fs, hs->fs);
+	savesegment(gs, hs->gs);
+	store_ldt(hs->ldt);
 	rdmsrl(MSR_FS_BASE, hs->fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
 
@@ -153,18 +229,21 @@ static void host_save(struct denali_vm *vm, struct host_cpu_state *hc,
 	 * (global pages): with EFER.SCE clear it is #UD instead.  Intel's
 	 * sysenter is #GP(0) with SYSENTER_CS zero (AMD: #UD in long mode).
 	 */
-	hs->syscall_off = neutralize_syscall;
+	hs->syscall_off = READ_ONCE(neutralize_syscall);
+	hs->sysenter_off = false;
 	if (hs->syscall_off) {
-		wrmsrl(MSR_EFER, hc->efer & ~EFER_SCE);
-		if (hc->sysenter_cs && host_is_intel_like())
-			wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+		rdmsrl(MSR_EFER, hs->efer);
+		wrmsrl(MSR_EFER, hs->efer & ~EFER_SCE);
+		if (boot_cpu_has(X86_FEATURE_SEP) && host_is_intel_like()) {
+			rdmsrl(MSR_IA32_SYSENTER_CS, hs->sysenter_cs);
+			if (hs->sysenter_cs) {
+				wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+				hs->sysenter_off = true;
+			}
+		}
 	}
 
-	/* As Linux on return to user: IBRS off for ring 3. */
-	hs->ibrs = cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS);
-	if (hs->ibrs)
-		wrmsrl(MSR_IA32_SPEC_CTRL,
-		       this_cpu_read(x86_spec_ctrl_current) & ~SPEC_CTRL_IBRS);
+	pmu_save(hs);
 
 #ifdef X86_FEATURE_USER_SHSTK
 	/* The task's user shadow stack must not apply to the guest. */
@@ -181,27 +260,51 @@ static void host_save(struct denali_vm *vm, struct host_cpu_state *hc,
 	/*
 	 * Linux issues an IBPB between processes; a CPU that last ran a
 	 * different VM gets one here, so no VM can steer another's
-	 * indirect branches.
+	 * indirect branches.  Nothing the last VM left in this CPU's
+	 * switcher area (its frame on the IST stacks, CR2) may be seen by
+	 * the next one either, even speculatively: the area is mapped,
+	 * supervisor-only, into every VM that runs here.
 	 */
-	if (hc->last_serial != vm->serial && boot_cpu_has(X86_FEATURE_IBPB))
-		wrmsrl(MSR_IA32_PRED_CMD, x86_pred_cmd);
+	if (hc->last_serial != vm->serial) {
+		if (boot_cpu_has(X86_FEATURE_IBPB))
+			wrmsrl(MSR_IA32_PRED_CMD, x86_pred_cmd);
+		denali_switcher_scrub(smp_processor_id());
+	}
 	hc->last_serial = vm->serial;
 }
 
-static void host_restore(struct denali_vm *vm, struct host_cpu_state *hc,
-			 struct host_saved *hs)
+static void host_restore(struct denali_vm *vm, struct host_saved *hs)
 {
 	struct denali_vcpu *vcpu = &vm->vcpu;
 	u64 kgs;
 
-	if (hs->ibrs)
-		wrmsrl(MSR_IA32_SPEC_CTRL,
-		       this_cpu_read(x86_spec_ctrl_current));
+	/*
+	 * Selectors first, with Linux's loaders, which survive a selector
+	 * that has become invalid meanwhile (another thread's modify_ldt)
+	 * by loading null, as Linux itself does.  Loading FS or GS also
+	 * loads a base; the saved bases are written after.
+	 */
+	if (hs->ds)
+		loadsegment(ds, hs->ds);
+	if (hs->es)
+		loadsegment(es, hs->es);
+	if (hs->fs)
+		loadsegment(fs, hs->fs);
+	/* No ring-3 instruction writes KERNEL_GS_BASE (swapgs is privileged). */
+	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
+	WARN_ON_ONCE(kgs != hs->kernel_gs_base);
+	if (hs->gs)
+		load_gs_index(hs->gs);	/* sets KERNEL_GS_BASE */
+	if (hs->gs || kgs != hs->kernel_gs_base)
+		wrmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
+	wrmsrl(MSR_FS_BASE, hs->fs_base);
+
 	if (hs->syscall_off) {
-		wrmsrl(MSR_EFER, hc->efer);
-		if (hc->sysenter_cs && host_is_intel_like())
-			wrmsrl(MSR_IA32_SYSENTER_CS, hc->sysenter_cs);
+		wrmsrl(MSR_EFER, hs->efer);
+		if (hs->sysenter_off)
+			wrmsrl(MSR_IA32_SYSENTER_CS, hs->sysenter_cs);
 	}
+	pmu_restore(hs);
 #ifdef X86_FEATURE_USER_SHSTK
 	if (hs->cet_off)
 		wrmsrl(MSR_IA32_U_CET, hs->u_cet);
@@ -213,12 +316,6 @@ static void host_restore(struct denali_vm *vm, struct host_cpu_state *hc,
 	}
 	if (hs->dr7 & DR7_BREAKPOINTS)
 		native_set_debugreg(7, hs->dr7);
-
-	wrmsrl(MSR_FS_BASE, hs->fs_base);
-	/* No ring-3 instruction writes it (swapgs is privileged): check. */
-	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
-	if (WARN_ON_ONCE(kgs != hs->kernel_gs_base))
-		wrmsrl(MSR_KERNEL_GS_BASE, hs->kernel_gs_base);
 }
 
 /* ---- 3. the guest state, sanitized on every entry ----------------------- */
@@ -243,7 +340,7 @@ static u64 sane_base(u64 base)
 }
 
 static void load_guest(struct denali_pcpu *pcpu, struct denali_vm *vm,
-		       struct host_cpu_state *hc)
+		       struct host_cpu_state *hc, const struct host_saved *hs)
 {
 	struct denali_vcpu *vcpu = &vm->vcpu;
 	struct denali_frame *r = &pcpu->regs;
@@ -265,6 +362,17 @@ static void load_guest(struct denali_pcpu *pcpu, struct denali_vm *vm,
 	pcpu->guest_gs_base = sane_base(vcpu->gs_base);
 	pcpu->guest_cr3 = denali_aspace_cr3(&vm->as);
 	pcpu->host_gs_base = hc->gs_base;
+	pcpu->host_ldt = hs->ldt;
+	/*
+	 * As Linux on return to user with kernel IBRS: off for ring 3.  The
+	 * switcher writes it next to the CR3 switches, so that no host
+	 * code runs with the guest's value.
+	 */
+	pcpu->do_spec_ctrl = cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS);
+	if (pcpu->do_spec_ctrl) {
+		pcpu->spec_ctrl_host = this_cpu_read(x86_spec_ctrl_current);
+		pcpu->spec_ctrl_guest = pcpu->spec_ctrl_host & ~SPEC_CTRL_IBRS;
+	}
 	pcpu->nmi_pending = 0;
 	pcpu->mce_pending = 0;
 	native_store_gdt((struct desc_ptr *)&pcpu->host_gdt.limit);
@@ -312,17 +420,65 @@ static void pass_nmi(void)
 	denali_call_host_handler((unsigned long)HOST_NMI_ENTRY);
 }
 
-static void pass_machine_check(const struct denali_frame *f, bool user)
+/*
+ * A machine check that interrupted the guest (@user) or the switcher
+ * itself: give Linux the frame that was really interrupted.
+ */
+static void pass_machine_check(u64 ip, u64 sp, u64 flags, bool user)
 {
 	struct pt_regs regs = {
-		.ip = f->rip,
+		.ip = ip,
 		.cs = user ? __USER_CS : __KERNEL_CS,
-		.flags = X86_EFLAGS_IF,
-		.sp = f->rsp,
+		.flags = flags,
+		.sp = sp,
 		.ss = user ? __USER_DS : __KERNEL_DS,
 	};
 
 	do_machine_check(&regs);
+}
+
+/*
+ * The exit path faulted in one of its restore steps and skipped it.
+ * Redo, with Linux's own helpers, what the host needs to run: its GDT,
+ * a usable TSS and the runner's LDT (the IDT, CR3 and stack must have
+ * been restored, or we would not be here).  Only fault injection or a
+ * bug brings us here; the VM is stopped by denali_handle_exit().
+ */
+static void repair_host(struct host_saved *hs)
+{
+	force_reload_TR();		/* also the read-only GDT */
+	asm volatile("lldt %w0" : : "r" (hs->ldt));
+}
+
+/*
+ * When we run as a KVM guest with async page faults, the outer hypervisor
+ * injects a "page not present" #PF into whatever runs at CPL3, guests
+ * included.  Take it as Linux's #PF handler would (KVM's
+ * kvm_handle_page_fault() does the same): its flags are read and reset
+ * at once, before anything else can fault (async_pf_flags()), and the
+ * task waits for the page once the host is whole again
+ * (async_pf_wait()); the guest never sees it.
+ */
+static u32 async_pf_flags(unsigned int code)
+{
+	return code == X86_TRAP_PF ? kvm_read_and_reset_apf_flags() : 0;
+}
+
+static void async_pf_wait(u32 flags, u64 token)
+{
+	if (flags & KVM_PV_REASON_PAGE_NOT_PRESENT)
+		kvm_async_pf_task_wait_schedule(token);
+	else
+		pr_warn_once("unexpected async #PF flags %#x from the hypervisor\n",
+			     flags);
+}
+
+/* Fault injection (debugfs): make the next restore step fault. */
+static atomic_t inject_restore_fault = ATOMIC_INIT(0);
+
+void denali_inject_restore_fault(void)
+{
+	atomic_inc(&inject_restore_fault);
 }
 
 /*
@@ -337,49 +493,84 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 	struct host_cpu_state *hc = this_cpu_ptr(&host_cpu);
 	struct denali_pcpu *pcpu = denali_this_pcpu();
 	struct host_saved hs;
+	unsigned long handler;
 	unsigned int code;
+	u32 apf;
 	u64 start;
 
 	denali_aspace_enter_cpu(&vm->as, cpu);
 	host_save(vm, hc, &hs);		/* first: reads the host's GS base */
-	load_guest(pcpu, vm, hc);
+	load_guest(pcpu, vm, hc, &hs);
+	/* A kernel code selector is no LDT: the restore step's lldt faults. */
+	if (unlikely(atomic_read(&inject_restore_fault)) &&
+	    atomic_dec_if_positive(&inject_restore_fault) >= 0)
+		pcpu->host_ldt = __KERNEL_CS;
 	trace_denali_entry(vm->id, pcpu->regs.rip);
 	/* Same CPU, interrupts off: a raw TSC delta, converted when read. */
 	start = rdtsc();
 
 	code = READ_ONCE(switcher_run)(pcpu);
+	apf = async_pf_flags(code);
 
 	vm->stats.guest_tsc += rdtsc() - start;
-	host_restore(vm, hc, &hs);
 	exit->code = code;
 	exit->cr2 = pcpu->cr2;
 	exit->cpu = cpu;
-	if (code == DENALI_EXIT_INTERNAL) {
+	exit->async_pf = apf != 0;
+	if (unlikely(code == DENALI_EXIT_UNRECOVERABLE))
+		repair_host(&hs);
+	host_restore(vm, &hs);
+	if (code == DENALI_EXIT_INTERNAL || code == DENALI_EXIT_UNRECOVERABLE) {
 		exit->fault_vector = pcpu->fault_vector;
 		exit->fault_rip = pcpu->fault_rip;
 		exit->fault_error_code = pcpu->fault_error_code;
-	} else if (code != DENALI_EXIT_ABORTED) {
-		save_guest(pcpu, vm);
 	}
+	if (code != DENALI_EXIT_ABORTED && code != DENALI_EXIT_INTERNAL)
+		save_guest(pcpu, vm);
 	if (code == X86_TRAP_DB)
 		native_set_debugreg(6, DR6_RESERVED);	/* as Linux expects */
+	/* A guest touching AMX state faults on XFD: leave no trace of it. */
+	if (code == X86_TRAP_NM && cpu_feature_enabled(X86_FEATURE_XFD))
+		wrmsrl(MSR_IA32_XFD_ERR, 0);
 
 	/* Host events, still with interrupts off. */
 	if (code == X86_TRAP_NMI || pcpu->nmi_pending)
 		pass_nmi();
 	if (code == X86_TRAP_MC)
-		pass_machine_check(&vm->vcpu.regs, true);
+		pass_machine_check(vm->vcpu.regs.rip, vm->vcpu.regs.rsp,
+				   vm->vcpu.regs.rflags, true);
 	if (pcpu->mce_pending)
-		pass_machine_check(&pcpu->regs, false);
-	if (code >= FIRST_EXTERNAL_VECTOR && code < 256 &&
-	    code != IA32_SYSCALL_VECTOR)
-		denali_call_host_handler(denali_host_handler(code));
+		pass_machine_check(pcpu->mce_rip, pcpu->mce_rsp,
+				   pcpu->mce_rflags, false);
+	/*
+	 * Every gate of ours but the hypercall's is DPL0, so a vector from
+	 * FIRST_EXTERNAL_VECTOR up is a real interrupt, 0x80 included where
+	 * Linux gives it to a device (ia32_emulation=0).
+	 */
+	handler = code >= FIRST_EXTERNAL_VECTOR ? denali_host_handler(code) : 0;
+	if (handler)
+		denali_call_host_handler(handler);
+	/*
+	 * The guest shared this CPU's branch predictors with ring 3: have
+	 * Linux issue its barrier before any user task runs here again, as
+	 * it does after a KVM guest.
+	 */
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
+#endif
 	trace_denali_exit(vm->id, code, vm->vcpu.regs.rip);
+	/* Last, interrupts still off as it wants: the wait may schedule. */
+	if (apf)
+		async_pf_wait(apf, exit->cr2);
 	return code;
 }
 
-static unsigned int exit_kind(const struct denali_vm *vm, unsigned int code)
+static unsigned int exit_kind(const struct denali_vm *vm,
+			      const struct denali_exit *exit)
 {
+	unsigned int code = exit->code;
+
 	switch (code) {
 	case DENALI_HYPERCALL_VECTOR:
 		return DENALI_EXITK_HYPERCALL;
@@ -387,10 +578,15 @@ static unsigned int exit_kind(const struct denali_vm *vm, unsigned int code)
 		return DENALI_EXITK_NMI;
 	case X86_TRAP_MC:
 		return DENALI_EXITK_MCE;
+	case X86_TRAP_PF:
+		if (exit->async_pf)	/* an event of the outer hypervisor's */
+			return DENALI_EXITK_INTERRUPT;
+		break;
 	case DENALI_EXIT_ABORTED:
 		return DENALI_EXITK_ABORTED;
 	}
-	if (code < FIRST_EXTERNAL_VECTOR || code == DENALI_EXIT_INTERNAL)
+	if (code < FIRST_EXTERNAL_VECTOR || code == DENALI_EXIT_INTERNAL ||
+	    code == DENALI_EXIT_UNRECOVERABLE)
 		return DENALI_EXITK_FAULT;
 	/* The interrupt that ended it may have been sent to stop it. */
 	return READ_ONCE(vm->destroyed) ? DENALI_EXITK_KICK :
@@ -482,7 +678,7 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 			switch_fpu_return();
 		round_trip(vm, &exit);
 		local_irq_enable();
-		vm->stats.exits[exit_kind(vm, exit.code)]++;
+		vm->stats.exits[exit_kind(vm, &exit)]++;
 
 		if (denali_handle_exit(vm, &exit))
 			break;

@@ -12,15 +12,28 @@
  * Roadmap:
  *   1. denali_switcher_run: save the host, load the guest, iretq.
  *   2. The 256 vector stubs every exit enters by.
- *   3. The common exit: save the guest, restore the host, return to C.
- *   4. Events at CPL0 inside the switcher (NMI, #MC, bugs).
- *   5. denali_call_host_handler: give a host interrupt to Linux.
+ *   3. The common exit: save the guest, restore the host, return to C
+ *      through denali_switcher_return (switcher_host.S).
+ *   4. Events at CPL0 inside the switcher (NMI, #MC, bugs, a fault while
+ *      restoring the host).
  *
  * The switch window is the stretch of 1. between loading our IDT and the
  * iretq.  An NMI or machine check there cannot be handed to Linux (our
  * IDT is loaded), so 4. records it and abandons the entry; C then passes
  * it on and tries again.  Everything else that could fault here is
  * validated in C beforehand (docs/ARCHITECTURE.md lists what and why).
+ *
+ * The runner's own segment selectors are not touched here: C saves them
+ * and reloads them with Linux's fault-tolerant loaders after the exit,
+ * once the host's GDT and LDT are back (a runner may hold any selector a
+ * Linux process can: 32-bit segments, TLS and LDT entries, which our GDT
+ * does not have).  The exit path loads only null selectors, which cannot
+ * fault.
+ *
+ * Nothing here may be probed, traced or instrumented: every symbol is on
+ * the kprobe blacklist, and objtool leaves this object alone, so the
+ * only returns to Linux's code (and their return thunks) live in
+ * switcher_host.S, which objtool does check.
  */
 #include <linux/linkage.h>
 #include <linux/objtool.h>
@@ -83,6 +96,18 @@
 	pop	%rdi
 .endm
 
+/* Jump to \label if the frame at %rsp interrupted the switch window. */
+.macro JUMP_IF_IN_WINDOW label
+	mov	FRAME_rip(%rsp), %rax
+	lea	.Lentry_window_start(%rip), %rcx
+	cmp	%rcx, %rax
+	jb	.Lout_\@
+	lea	.Lentry_window_end(%rip), %rcx
+	cmp	%rcx, %rax
+	jb	\label
+.Lout_\@:
+.endm
+
 #ifdef UNWIND_HINT_TYPE_UNDEFINED
 #define NO_CALLER_FRAME UNWIND_HINT_UNDEFINED
 #else
@@ -100,9 +125,10 @@ denali_switcher_start:
  *
  * Called from C with interrupts off.  %rdi is this CPU's state page, at
  * the same address under both page tables.  Returns the vector of the
- * exit (0-255), DENALI_EXIT_ABORTED or DENALI_EXIT_INTERNAL.  Clobbers
- * what the C ABI allows, and DS/ES/FS/GS with their bases until the exit
- * path restores them (FS base excepted: C restores that one).
+ * exit (0-255), DENALI_EXIT_ABORTED, DENALI_EXIT_INTERNAL or
+ * DENALI_EXIT_UNRECOVERABLE.  Clobbers what the C ABI allows; DS, ES, FS
+ * and GS come back null, with FS base and the user GS base (in
+ * KERNEL_GS_BASE) for C to restore.
  */
 	.balign 16
 SYM_FUNC_START(denali_switcher_run)
@@ -116,12 +142,7 @@ SYM_FUNC_START(denali_switcher_run)
 	mov	%rsp, PCPU_host_rsp(%rbx)
 	mov	%cr3, %rax			/* exact, PCID bits included */
 	mov	%rax, PCPU_host_cr3(%rbx)
-	mov	%ds, PCPU_host_ds(%rbx)
-	mov	%es, PCPU_host_es(%rbx)
-	mov	%fs, PCPU_host_fs(%rbx)
-	mov	%gs, PCPU_host_gs(%rbx)
 	str	PCPU_host_tr(%rbx)
-	sldt	PCPU_host_ldt(%rbx)
 	sidt	PCPU_host_idt(%rbx)
 
 	/* ltr faults on a busy TSS, and the last ltr here left ours busy. */
@@ -160,10 +181,22 @@ SYM_FUNC_START(denali_switcher_run)
 	mov	%rax, %cr3			/* PCID 0, flushed: no stale VM */
 	/* Only the switcher and the guest's memory are mapped now. */
 
-	testb	$1, PCPU_do_verw(%rbx)		/* as Linux on return to user */
+	/*
+	 * As Linux on return to user with kernel IBRS: IBRS off for ring
+	 * 3, as late as can be, so every host instruction before it ran
+	 * with IBRS on.
+	 */
+	testb	$1, PCPU_do_spec_ctrl(%rbx)
 	jz	1f
-	verw	PCPU_verw_sel(%rbx)
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	mov	PCPU_spec_ctrl_guest(%rbx), %eax
+	mov	PCPU_spec_ctrl_guest+4(%rbx), %edx
+	wrmsr
 1:
+	testb	$1, PCPU_do_verw(%rbx)		/* as Linux on return to user */
+	jz	2f
+	verw	PCPU_verw_sel(%rbx)
+2:
 	lea	PCPU_regs(%rbx), %rsp		/* struct denali_frame */
 	NO_CALLER_FRAME
 	POP_GPRS
@@ -178,6 +211,7 @@ SYM_FUNC_START(denali_switcher_run)
 	ud2
 .Lentry_window_end:
 SYM_FUNC_END(denali_switcher_run)
+_ASM_NOKPROBE(denali_switcher_run)
 
 /*
  * 2. The vector stubs, 16 bytes each: the gate of vector v points at
@@ -203,6 +237,7 @@ vector = 0
 vector = vector + 1
 .endr
 SYM_CODE_END(denali_vector_stubs)
+_ASM_NOKPROBE(denali_vector_stubs)
 
 /*
  * 3. The common exit.  Interrupts are off (every gate is an interrupt
@@ -235,8 +270,11 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	lea	PCPU_regs(%rbx), %rdi
 	mov	$FRAME_WORDS, %ecx
 	rep movsq
-	mov	%cr2, %rax			/* meaningful for #PF only */
-	mov	%rax, PCPU_cr2(%rbx)
+	xor	%eax, %eax			/* CR2 is a #PF's alone */
+	cmpq	$X86_TRAP_PF, FRAME_vector(%rsp)
+	jne	1f
+	mov	%cr2, %rax
+1:	mov	%rax, PCPU_cr2(%rbx)
 	mov	%ds, PCPU_guest_ds(%rbx)
 	mov	%es, PCPU_guest_es(%rbx)
 	mov	%fs, PCPU_guest_fs(%rbx)
@@ -253,62 +291,88 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 
 	/*
 	 * Restore the host.  %rbx: pcpu, %r12: the return value.  No stack
-	 * is touched until the host's own is back.  Order matters: CR3 first
-	 * (the host GDT and IDT are only mapped there), selectors before GS
-	 * base (a selector load may reset it), the writable GDT alias while
-	 * ltr sets the busy bit, and the host IDT last: until then an NMI
-	 * still enters 4., which handles any point of this path.
+	 * is touched until the host's own is back.
+	 *
+	 * First, nothing of the guest stays in a register (as Linux and
+	 * KVM do on entry): the selectors become null, which loads in any
+	 * GDT and cannot fault, and every general register but %rbx, %r12
+	 * and %rsp is cleared.
 	 */
 .Lrestore_host:
+	xor	%eax, %eax
+	mov	%eax, %ds
+	mov	%eax, %es
+	mov	%eax, %fs
+	mov	%eax, %gs
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%ebp, %ebp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+
+	/*
+	 * Then the host, one step at a time.  Order matters: CR3 first
+	 * (the host GDT and IDT are only mapped there), SPEC_CTRL right
+	 * after it, the writable GDT alias while ltr sets the busy bit, and
+	 * the host IDT last: until then an NMI still enters 4., which
+	 * handles any point of this path.  No step can fault with the
+	 * values C gave it; if one does anyway, 4. skips it (each .Lstep
+	 * label below starts one), so this path never runs twice.
+	 */
+.Lstep_cr3:
 	mov	PCPU_host_cr3(%rbx), %rax
 	mov	%rax, %cr3
-	mov	PCPU_host_ds(%rbx), %ds
-	mov	PCPU_host_es(%rbx), %es
-	mov	PCPU_host_fs(%rbx), %fs
-	mov	PCPU_host_gs(%rbx), %gs
+.Lstep_spec_ctrl:
+	testb	$1, PCPU_do_spec_ctrl(%rbx)
+	jz	.Lstep_gs_base
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	mov	PCPU_spec_ctrl_host(%rbx), %eax
+	mov	PCPU_spec_ctrl_host+4(%rbx), %edx
+	wrmsr
+.Lstep_gs_base:
 	mov	$MSR_GS_BASE, %ecx		/* %gs: per-CPU data again */
 	mov	PCPU_host_gs_base(%rbx), %eax
 	mov	PCPU_host_gs_base+4(%rbx), %edx
 	wrmsr
+.Lstep_gdt_rw:
 	lgdt	PCPU_host_gdt_rw(%rbx)
+.Lstep_tr:
 	movzwl	PCPU_host_tr(%rbx), %eax
 	mov	PCPU_host_gdt_rw_base(%rbx), %rcx
 	andb	$~0x2, 5(%rcx, %rax)		/* the host TSS is busy too */
 	ltr	%ax
+.Lstep_gdt:
 	lgdt	PCPU_host_gdt(%rbx)		/* Linux runs on a read-only GDT */
+.Lstep_ldt:
 	lldt	PCPU_host_ldt(%rbx)
+.Lstep_idt:
 	lidt	PCPU_host_idt(%rbx)
+.Lstep_done:
 	mov	PCPU_host_rsp(%rbx), %rsp
 	/* Back in denali_switcher_run's frame: 6 pushes and the return. */
-	UNWIND_HINT type=UNWIND_HINT_TYPE_CALL sp_reg=ORC_REG_SP sp_offset=56
-
-	/*
-	 * What Linux does on every entry from user mode, before any return:
-	 * untrain return prediction (retbleed, SRSO) and clear branch
-	 * history (BHI).  Both are alternatives, patched at module load to
-	 * nothing where the host does not use them.
-	 */
-	UNTRAIN_RET
-	CLEAR_BRANCH_HISTORY
-
-	mov	%r12, %rax
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	pop	%rbp
-	RET
+	jmp	denali_switcher_return
 
 /*
  * 4. An event at CPL0: we interrupted the switcher itself.  NMIs and
  * machine checks are expected (they can arrive at any instant); they are
  * noted for C to pass on.  If they hit the switch window the entry is
- * abandoned: we iretq to .Lentry_abort instead, with %rbx = pcpu and
- * %r12 = DENALI_EXIT_ABORTED, and the guest's registers in the state page
- * are untouched for the next try.  Elsewhere in the exit path we simply
- * resume it.  Any other exception here is a switcher bug: give up on
- * this entry, restore the host and let C report it.
+ * abandoned: we restore the host instead, with %rbx = pcpu and %r12 =
+ * DENALI_EXIT_ABORTED, and the guest's registers in the state page are
+ * untouched for the next try.  Elsewhere in the exit path we simply
+ * resume it.
+ *
+ * Any other exception here is a switcher bug.  In the switch window or
+ * the guest-saving part of the exit, give up on this entry, restore the
+ * host and let C report it.  In the restore path itself, never run the
+ * faulting step again: resume at the next step, and return
+ * DENALI_EXIT_UNRECOVERABLE for C to repair and report.
  */
 .Lexit_from_cpl0:
 	mov	FRAME_vector(%rsp), %rax
@@ -319,62 +383,102 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	mov	%rax, PCPU_fault_vector(%rbx)
 	mov	FRAME_rip(%rsp), %rax
 	mov	%rax, PCPU_fault_rip(%rbx)
-	mov	FRAME_error_code(%rsp), %rax
-	mov	%rax, PCPU_fault_error_code(%rbx)
+	mov	FRAME_error_code(%rsp), %rcx
+	mov	%rcx, PCPU_fault_error_code(%rbx)
+
+	lea	.Lrestore_host(%rip), %rcx
+	cmp	%rcx, %rax
+	jb	1f
+	lea	.Lstep_done(%rip), %rcx
+	cmp	%rcx, %rax
+	jae	1f
+	/* In the restore path: find the first step after the fault. */
+	lea	restore_steps(%rip), %rcx
+	xor	%esi, %esi
+2:	movslq	(%rcx, %rsi, 4), %rdx
+	inc	%esi
+	add	%rcx, %rdx
+	cmp	%rdx, %rax
+	jae	2b				/* ends at .Lstep_done at last */
+	mov	%rdx, FRAME_rip(%rsp)
+	movq	$DENALI_EXIT_UNRECOVERABLE, FRAME_r12(%rsp)
+	jmp	.Lcpl0_return
+1:
 	mov	$DENALI_EXIT_INTERNAL, %r12d
 	jmp	.Lrestore_host
 
 .Lcpl0_mce:
+	mov	FRAME_rip(%rsp), %rax		/* for do_machine_check() */
+	mov	%rax, PCPU_mce_rip(%rbx)
+	mov	FRAME_rsp(%rsp), %rax
+	mov	%rax, PCPU_mce_rsp(%rbx)
+	mov	FRAME_rflags(%rsp), %rax
+	mov	%rax, PCPU_mce_rflags(%rbx)
 	movq	$1, PCPU_mce_pending(%rbx)
-	jmp	.Lcpl0_resume
+	/* In the window, the interrupted stack may not be mapped: leave it. */
+	JUMP_IF_IN_WINDOW 1f
+	jmp	.Lcpl0_return
+1:	mov	$DENALI_EXIT_ABORTED, %r12d
+	jmp	.Lrestore_host
+
 .Lcpl0_nmi:
 	movq	$1, PCPU_nmi_pending(%rbx)
-.Lcpl0_resume:
-	mov	FRAME_rip(%rsp), %rax
-	lea	.Lentry_window_start(%rip), %rcx
-	cmp	%rcx, %rax
-	jb	1f
-	lea	.Lentry_window_end(%rip), %rcx
-	cmp	%rcx, %rax
-	jae	1f
-	lea	.Lentry_abort(%rip), %rax
+	JUMP_IF_IN_WINDOW 1f
+	jmp	2f
+1:	lea	.Lentry_abort(%rip), %rax
 	mov	%rax, FRAME_rip(%rsp)
 	mov	%rbx, FRAME_rbx(%rsp)
 	movq	$DENALI_EXIT_ABORTED, FRAME_r12(%rsp)
-1:
-	POP_GPRS
+2:	POP_GPRS
 	add	$16, %rsp
-	iretq				/* also unblocks NMIs */
+	iretq				/* unblocks NMIs, as Linux's NMI exit */
 
-.Lentry_abort:				/* reached by the iretq above */
+/*
+ * Resume the interrupted switcher code without iretq, which would
+ * unblock NMIs: a machine check or a fault can interrupt the exit of an
+ * NMI while the NMI stack is still in use, and a second NMI then would
+ * overwrite it.  Both are at CPL0 on a stack of ours, mapped under either
+ * CR3, so put RFLAGS and RIP just below the interrupted stack pointer
+ * (free: the kernel has no red zone), pop the flags there and jump.  Not
+ * a ret: objtool wants every return in a module to be a return thunk.
+ * Nothing can reuse this stack between the lea and the jump: it is an
+ * IST stack whose own event (NMI, #MC, an exit fault) cannot recur here.
+ */
+.Lcpl0_return:
+	mov	FRAME_rsp(%rsp), %rax
+	sub	$16, %rax
+	mov	FRAME_rip(%rsp), %rcx
+	mov	%rcx, 8(%rax)
+	mov	FRAME_rflags(%rsp), %rcx
+	mov	%rcx, (%rax)
+	mov	%rax, FRAME_rsp(%rsp)
+	POP_GPRS
+	mov	FRAME_rsp-FRAME_vector(%rsp), %rsp
+	popfq
+	lea	8(%rsp), %rsp			/* lea: the flags stay */
+	ANNOTATE_RETPOLINE_SAFE
+	jmp	*-8(%rsp)
+	int3
+
+.Lentry_abort:				/* reached by the resume above */
 	NO_CALLER_FRAME
 	jmp	.Lrestore_host
 SYM_CODE_END(denali_exit_common)
+_ASM_NOKPROBE(denali_exit_common)
+
+	/*
+	 * Where each step of the restore path starts, in order, as offsets
+	 * from the table (no relocation: these are not call targets).
+	 */
+	.balign 4
+restore_steps:
+	.long	.Lstep_cr3 - restore_steps, .Lstep_spec_ctrl - restore_steps
+	.long	.Lstep_gs_base - restore_steps, .Lstep_gdt_rw - restore_steps
+	.long	.Lstep_tr - restore_steps, .Lstep_gdt - restore_steps
+	.long	.Lstep_ldt - restore_steps, .Lstep_idt - restore_steps
+	.long	.Lstep_done - restore_steps
 
 	/* int3 padding: never executed, and no jump over it for objtool. */
 	.balign 4096, 0xcc
 	.globl denali_switcher_end
 denali_switcher_end:
-
-/*
- * 5. void denali_call_host_handler(unsigned long handler)
- *
- * Runs Linux's own IDT handler for an interrupt that arrived while a
- * guest ran, as if the CPU had delivered it here: with interrupts still
- * off, build the frame an interrupt at CPL0 would push and call the
- * handler, whose iretq returns below with the flags we pushed (IF=0).
- * Host page tables and stack are in place, so this lives in plain .text.
- */
-	.text
-SYM_FUNC_START(denali_call_host_handler)
-	push	%rbp
-	mov	%rsp, %rbp
-	and	$-16, %rsp			/* as interrupt delivery aligns */
-	push	$__KERNEL_DS
-	push	%rbp
-	pushf
-	push	$__KERNEL_CS
-	CALL_NOSPEC rdi
-	leave
-	RET
-SYM_FUNC_END(denali_call_host_handler)

@@ -52,11 +52,18 @@
 /*
  * What denali_switcher_run() returns besides an x86 vector (0-255): the
  * entry was abandoned before the guest ran (an NMI or machine check hit
- * the switch window; see pcpu->nmi_pending), or the switcher itself took
- * an exception at CPL0 (a bug: see pcpu->fault_*).
+ * the switch window; see pcpu->nmi_pending), the switcher itself took an
+ * exception at CPL0 (a bug: see pcpu->fault_*), or it took one while
+ * restoring the host.
  */
 #define DENALI_EXIT_ABORTED	0x100
 #define DENALI_EXIT_INTERNAL	0x101
+/*
+ * The exit path itself faulted while restoring the host: the faulting
+ * step was skipped, never retried (see pcpu->fault_*), and C repairs what
+ * it can.  Always a bug or a host in a state we did not expect.
+ */
+#define DENALI_EXIT_UNRECOVERABLE 0x102
 
 #ifndef __ASSEMBLY__
 
@@ -89,14 +96,16 @@ struct denali_pcpu {
 	/* Saved by denali_switcher_run() itself. */
 	u64 host_rsp;
 	u64 host_cr3;
-	u16 host_ds, host_es, host_fs, host_gs;
-	u16 host_tr, host_ldt;
+	u16 host_tr;
 	u16 verw_sel;		/* a valid selector for the VERW operand */
 	u8 do_verw;		/* clear CPU buffers before entering */
-	u8 pad0;
+	u8 do_spec_ctrl;	/* switch SPEC_CTRL (kernel IBRS) */
 
 	/* Filled in C before each entry. */
+	u16 host_ldt;
 	u64 host_gs_base;
+	u64 spec_ctrl_host;	/* SPEC_CTRL while the host runs */
+	u64 spec_ctrl_guest;	/* ... and while the guest runs */
 	struct denali_dtr host_gdt;	/* the GDT the host runs on (ro) */
 	struct denali_dtr host_gdt_rw;	/* its writable alias, for ltr */
 	struct denali_dtr host_idt;
@@ -107,15 +116,25 @@ struct denali_pcpu {
 	u16 guest_ds, guest_es, guest_fs, guest_gs;
 
 	/* Written by the exit path. */
-	u64 cr2;
+	u64 cr2;		/* for #PF exits only; 0 after any other */
 	u64 nmi_pending;	/* NMI taken at CPL0 inside the switcher */
-	u64 mce_pending;	/* machine check taken likewise */
-	u64 fault_vector;	/* DENALI_EXIT_INTERNAL: what happened */
-	u64 fault_rip;
+	u64 mce_pending;	/* machine check taken likewise ... */
+	u64 mce_rip;		/* ... interrupting this switcher frame */
+	u64 mce_rsp;
+	u64 mce_rflags;
+	u64 fault_vector;	/* DENALI_EXIT_INTERNAL/_UNRECOVERABLE: */
+	u64 fault_rip;		/* what happened */
 	u64 fault_error_code;
 
 	struct denali_frame regs;
 };
+
+/*
+ * The top of each IST stack that an exit or an event at CPL0 can write:
+ * one struct denali_frame, and the 16 bytes a return without iretq
+ * leaves below an interrupted stack pointer.  Scrubbed between VMs.
+ */
+#define DENALI_SW_STACK_USED	(sizeof(struct denali_frame) + 64)
 
 int denali_switcher_init(void);
 void denali_switcher_exit(void);
@@ -129,11 +148,21 @@ unsigned long denali_switcher_text_size(void);
 /* This CPU's state page; preemption must be off. */
 struct denali_pcpu *denali_this_pcpu(void);
 
-/* The host IDT's handler for @vector, read once at init. */
+/*
+ * The host IDT's handler for @vector, read once at init; 0 where the
+ * host's gate is absent or a system-call gate.
+ */
 unsigned long denali_host_handler(unsigned int vector);
+
+/*
+ * Clear what the last VM left in CPU @cpu's area (its frames on the IST
+ * stacks, CR2, fault records) before another VM runs there.
+ */
+void denali_switcher_scrub(unsigned int cpu);
 
 /* switcher.S */
 unsigned int denali_switcher_run(struct denali_pcpu *pcpu);
+/* switcher_host.S */
 void denali_call_host_handler(unsigned long handler);
 extern const char denali_switcher_start[], denali_switcher_end[];
 extern const char denali_vector_stubs[];
