@@ -959,6 +959,7 @@ static int nobody_fills_quota(void *arg)
 	struct nobody_args *a = arg;
 	char err[DENALI_ERROR_MAX];
 	int dev, fd[USER_LIMIT], i, ret;
+	__u32 id;
 
 	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
@@ -977,9 +978,24 @@ static int nobody_fills_quota(void *arg)
 		return nobody_fail(4, "error text '%s'", err);
 	/* The limit counts VMs that exist: one gone makes room for one. */
 	close(fd[0]);
-	fd[0] = create_vm(dev, a->image, MEM, NULL, NULL, err);
+	fd[0] = create_vm(dev, a->image, MEM, NULL, &id, err);
 	if (fd[0] < 0)
 		return nobody_fail(5, "after a close: %s: %s",
+				   strerror(-fd[0]), err);
+	/*
+	 * A destroyed VM whose file is still open still exists (and holds
+	 * its memory): it counts until its last file is closed.
+	 */
+	if (vm_ref(dev, DENALI_DESTROY_VM, id))
+		return nobody_fail(6, "destroy: %s", strerror(errno));
+	ret = create_vm(dev, a->image, MEM, NULL, NULL, err);
+	if (ret != -EDQUOT)
+		return nobody_fail(7, "with one destroyed but open: %d, not EDQUOT",
+				   ret);
+	close(fd[0]);
+	fd[0] = create_vm(dev, a->image, MEM, NULL, NULL, err);
+	if (fd[0] < 0)
+		return nobody_fail(8, "after closing the destroyed one: %s: %s",
 				   strerror(-fd[0]), err);
 	for (i = 0; i < USER_LIMIT; i++)
 		close(fd[i]);
