@@ -6,11 +6,14 @@
  * the image loader's checks.  Pure logic, also built for host tests.
  */
 #ifdef __KERNEL__
+#include <linux/nospec.h>
 #include <linux/string.h>
 #include "uapi/denali.h"
 #else
 #include <string.h>
 #include "uapi/denali.h"
+/* Host tests: no speculation to fence. */
+#define array_index_nospec(index, size) (index)
 #endif
 
 #include "guest_mem.h"
@@ -42,9 +45,15 @@ void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
 	need |= DENALI_PAGE_PRESENT;
 	if (gva >= mem->size)
 		return NULL;
+	/*
+	 * Guest values index host memory below: past each bound check, a
+	 * mispredicted branch must not form an address outside the guest.
+	 */
+	gva = array_index_nospec(gva, mem->size);
 	/* Overflow-safe: gva < size, so size - gva cannot wrap. */
 	if (len > mem->size - gva)
 		return NULL;
+	len = array_index_nospec(len, mem->size - gva + 1);
 	end = gva + len;
 	last = len ? (end - 1) >> DENALI_PAGE_SHIFT : gva >> DENALI_PAGE_SHIFT;
 	for (page = gva >> DENALI_PAGE_SHIFT; page <= last; page++)
