@@ -35,7 +35,7 @@ static int create_seg_guest(const char *mode, uint32_t *id)
 {
 	struct denali_create_vm c;
 	char args[64];
-	const char *argv[] = { "seg_guest", mode };
+	const char *const argv[] = { "seg_guest", mode };
 	int img = denali_guest_image("seg_guest"), dev, vm, saved;
 
 	if (img < 0)

@@ -82,7 +82,7 @@ TEST(switcher_cannot_be_kprobed)
 	/* The mechanism works: an ordinary function takes a probe. */
 	ret = try_kprobe("denali_vcpu_run");
 	ASSERT_EQ(0, ret) TH_LOG("denali_vcpu_run: %s", strerror(-ret));
-	for (i = 0; i < sizeof(switcher) / sizeof(switcher[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(switcher); i++) {
 		ret = try_kprobe(switcher[i]);
 		EXPECT_NE(0, ret) TH_LOG("%s took a kprobe", switcher[i]);
 	}

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 
@@ -97,9 +98,8 @@ struct seg_result {
 
 /*
  * The child: load @sel into @s, run @vm to its end, read everything back.
- * No stack protector: it reads %fs, which now holds a test selector.
+ * This file is built without the stack protector, which reads %fs.
  */
-__attribute__((noinline, optimize("no-stack-protector")))
 static void child_run(int vm, enum seg s, uint16_t sel, int pipe_fd)
 {
 	struct seg_result r;
@@ -130,7 +130,7 @@ static int create_seg_guest(const char *mode)
 {
 	struct denali_create_vm c;
 	char args[64];
-	const char *argv[] = { "seg_guest", mode };
+	const char *const argv[] = { "seg_guest", mode };
 	int img = denali_guest_image("seg_guest"), dev, vm, saved;
 
 	if (img < 0)
@@ -355,7 +355,7 @@ struct ldt_racer {
 	struct denali_run run;
 	long ret;
 	uint16_t before, after;
-	volatile int started, stop, done;
+	atomic_int started, stop, done;
 };
 
 static void on_kick(int sig)
@@ -370,14 +370,14 @@ static void *run_with_ldt_ds(void *arg)
 	load_seg(SEG_DS, LDT_SEL);
 	load_seg(SEG_ES, LDT_SEL);
 	t->before = read_seg(SEG_DS);
-	t->started = 1;
-	while (!t->stop) {
+	atomic_store(&t->started, 1);
+	while (!atomic_load(&t->stop)) {
 		t->ret = denali_run(t->vm, &t->run);
 		if (t->ret != -EINTR)
 			break;
 	}
 	t->after = read_seg(SEG_DS);
-	t->done = 1;
+	atomic_store(&t->done, 1);
 	return NULL;
 }
 
@@ -407,15 +407,16 @@ TEST(ldt_entry_removed_while_guest_runs)
 	for (i = 0; i < 1000; i++) {
 		memset(&st, 0, sizeof(st));
 		ASSERT_EQ(0, ioctl(t.vm, DENALI_GET_STATS, &st));
-		if (t.started && st.exits[DENALI_EXITK_INTERRUPT] > 2)
+		if (atomic_load(&t.started) &&
+		    st.exits[DENALI_EXITK_INTERRUPT] > 2)
 			break;
 		denali_sleep_ms(10);
 	}
 	ASSERT_GT(st.exits[DENALI_EXITK_INTERRUPT], 2);
 	ASSERT_EQ(0, install_ldt(0));
 	denali_sleep_ms(20);
-	t.stop = 1;
-	for (i = 0; i < 1000 && !t.done; i++) {
+	atomic_store(&t.stop, 1);
+	for (i = 0; i < 1000 && !atomic_load(&t.done); i++) {
 		pthread_kill(th, SIGUSR1);
 		denali_sleep_ms(10);
 	}
