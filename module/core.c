@@ -21,7 +21,7 @@
 #include "uapi/denali.h"
 #include "vm.h"
 
-#define DENALI_MODULE_VERSION "0.3.0"
+#define DENALI_MODULE_VERSION "0.4.0"
 
 /* Every IN-only byte of the struct must be zero (see the uapi header). */
 static bool denali_version_in_is_clear(const struct denali_version *v)

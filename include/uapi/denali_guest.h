@@ -2,7 +2,7 @@
 /*
  * Denali: the contract between the monitor (denali.ko) and its guests,
  * on its own.  Everything a guest sees is here: the ABI version, the
- * address space, the entry state, the hypercalls
+ * image's ABI note, the address space, the entry state, the hypercalls
  * and the virtual-register pages (later, the NIC's rings).  Nothing here
  * concerns the host's ioctls: those are in denali.h, which includes this
  * file, so there is one contract with two parts, as <linux/kvm.h> and
@@ -38,7 +38,7 @@
 #endif
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 3
+#define DENALI_ABI_MINOR 4
 
 /*
  * DENALI_ABI_ASSERT() - a layout the ABI pins, checked at compile time
@@ -57,7 +57,8 @@
  * ---------------------------------------------------------------------
  *
  * A guest is a static x86-64 ELF64 executable (ET_EXEC, EM_X86_64) linked
- * at DENALI_GUEST_IMAGE_BASE or above.  Its memory is one flat range of
+ * at DENALI_GUEST_IMAGE_BASE or above, which says in an ELF note which ABI
+ * it was built for (below).  Its memory is one flat range of
  * guest addresses [0, mem_size) with no paging of its own:
  *
  *   0x00000 - 0x00fff   null guard: never mapped
@@ -84,6 +85,35 @@
  * in their initial state (FCW 0x37f, MXCSR 0x1f80).
  */
 #define DENALI_GUEST_ENTRY_RFLAGS	0x202ull
+
+/*
+ * The ABI note (ABI 0.4): an ELF note, in a segment a PT_NOTE program
+ * header describes, with
+ *
+ *   n_namesz 7, name "Denali" (NUL-terminated, padded to 8 bytes),
+ *   n_type   DENALI_NOTE_ABI,
+ *   n_descsz 8, desc struct denali_note_abi: the DENALI_ABI_MAJOR and
+ *            DENALI_ABI_MINOR the image was built against.
+ *
+ * The loader refuses an image whose note names another major version or
+ * a newer minor than the monitor's, or that has two such notes or a
+ * malformed one, with ENOEXEC and a sentence saying which.  An image
+ * without the note was built before it existed and is taken as built for
+ * DENALI_ABI_NO_NOTE_MINOR (0.3).  libilwaco puts the note in every image.
+ */
+#define DENALI_NOTE_NAME		"Denali"
+#define DENALI_NOTE_ABI			1
+#define DENALI_ABI_NO_NOTE_MINOR	3
+
+/**
+ * struct denali_note_abi - the descriptor of the DENALI_NOTE_ABI note
+ * @major: the DENALI_ABI_MAJOR the image was built for.
+ * @minor: the DENALI_ABI_MINOR the image was built for.
+ */
+struct denali_note_abi {
+	uint32_t major;
+	uint32_t minor;
+};
 
 /*
  * Hypercalls: `int $0x1f` (a vector the CPU reserves, so no device
@@ -319,6 +349,9 @@ struct denali_vregs_rw {
 #define DENALI_ABI_SIZE(type, size) \
 	DENALI_ABI_ASSERT(sizeof(struct type) == (size), \
 			  "struct " #type " changed size")
+
+DENALI_ABI_SIZE(denali_note_abi, 8);
+DENALI_ABI_AT(denali_note_abi, minor, 4);
 
 DENALI_ABI_SIZE(denali_vclock, 40);
 DENALI_ABI_AT(denali_vclock, seq, 0);

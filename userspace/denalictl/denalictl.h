@@ -14,7 +14,7 @@
 
 #include "uapi/denali.h"
 
-#define DENALICTL_VERSION	"0.3.0"
+#define DENALICTL_VERSION	"0.4.0"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
