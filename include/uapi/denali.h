@@ -11,7 +11,7 @@
  *  - only fixed-width __u8..__u64 types; every struct has explicit padding,
  *    every __u64 at an offset that is a multiple of 8, and the same layout
  *    for 32- and 64-bit callers (pinned by the asserts at the end, which
- *    selftests/host/layout32.c also compiles with -m32 where it can);
+ *    selftests/host/uapi_layout.c also compiles with -m32 where it can);
  *  - an array marked "fixed" can grow only with a major version;
  *  - fields are marked IN (caller fills), OUT (module fills) or IN/OUT;
  *  - "reserved" and unused "flags" bits are IN and must be zero, so that a
@@ -372,7 +372,7 @@ struct denali_irq {
  * ---------------------------------------------------------------------
  * The layouts above, pinned (DENALI_ABI_SIZE/AT are in denali_guest.h).
  * Every struct an ioctl passes has the same size and offsets in a 32-bit
- * process: selftests/host/layout32.c compiles this header with -m32.
+ * process: selftests/host/uapi_layout.c compiles this header with -m32.
  * ---------------------------------------------------------------------
  */
 DENALI_ABI_SIZE(denali_version, 80);
