@@ -10,9 +10,9 @@
  *
  * This header needs a C99 compiler and nothing else: <stdint.h> and
  * <stddef.h>, which a freestanding implementation provides too (in the
- * kernel, the same names come from <linux/types.h> and <linux/stddef.h>).  A guest built with -nostdinc and its
- * compiler's own headers, in any language runtime, can include it as it
- * is.
+ * kernel, the same names come from <linux/types.h> and <linux/stddef.h>).
+ * A guest built with -nostdinc and its compiler's own headers, in any
+ * language runtime, can include it as it is.
  *
  * Conventions: fixed-width types only, explicit padding, every uint64_t
  * at an offset that is a multiple of 8, the same layout for every
