@@ -2,7 +2,7 @@
 /*
  * _start: where every Denali guest begins (the image's e_entry).
  *
- * The entry state (include/uapi/denali.h) is nearly what a C function
+ * The entry state (include/uapi/denali_guest.h) is nearly what a C function
  * expects already: RSP is the top of guest memory, 16-byte aligned, and
  * RDI holds the memory size, which is exactly the first argument of
  * ilwaco_start(unsigned long mem_size).  All that is left is to mark the

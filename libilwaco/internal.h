@@ -3,7 +3,7 @@
  * What libilwaco's own files share and guests do not see: the link
  * between the upcall entry stub (upcall.S) and its C half (vregs.c).
  *
- * include/uapi/denali.h declares types, so assembly cannot include it;
+ * include/uapi/denali_guest.h declares types, so assembly cannot include it;
  * the two numbers the stub needs from it are repeated here, and vregs.c
  * checks at compile time that they still agree with the header.
  */
@@ -19,7 +19,7 @@
 #define ILWACO_MXCSR_INIT		0x1f80
 
 #ifndef __ASSEMBLY__
-#include "uapi/denali.h"
+#include "uapi/denali_guest.h"
 
 /*
  * A guest defines main() with no parameters or with argc and argv.  It

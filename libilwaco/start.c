@@ -7,12 +7,50 @@
  * is the zero-filled tail of the data segment, as in any ELF loader),
  * the entry state fixes the FPU control words, and libilwaco runs no
  * constructors (guest.lds refuses images that have any).  What is left
- * is the boot arguments, which become main()'s argc and argv.
+ * is to declare and check the ABI, and the boot arguments, which become
+ * main()'s argc and argv.
  */
 #include "ilwaco/ilwaco.h"
 #include "internal.h"
 
 unsigned long ilwaco_mem_size;
+
+/*
+ * The ABI note (docs/ABI.md, "The image"): the ABI this image was built
+ * for, which the monitor's loader reads before it accepts the image.
+ * start.o is in every image (_start calls ilwaco_start), so is the note;
+ * a section named .note.* is an SHT_NOTE, and guest.lds gives it the
+ * image's PT_NOTE program header.
+ */
+static const struct {
+	unsigned int namesz, descsz, type;
+	char name[(sizeof(DENALI_NOTE_NAME) + 3) & ~3];
+	struct denali_note_abi desc;
+} abi_note __section(".note.denali.abi") __used __aligned(4) = {
+	.namesz = sizeof(DENALI_NOTE_NAME),
+	.descsz = sizeof(struct denali_note_abi),
+	.type = DENALI_NOTE_ABI,
+	.name = DENALI_NOTE_NAME,
+	.desc = { .major = DENALI_ABI_MAJOR, .minor = DENALI_ABI_MINOR },
+};
+
+/*
+ * The loader of a monitor implementing ABI 0.4 or later has checked the
+ * note already; an older one ignores it, so check again, with the
+ * monitor's version from the read-only page (which every monitor since
+ * 0.3 fills in, and which start-up reads anyway for the boot arguments).
+ */
+static void check_abi(void)
+{
+	__auto_type ro = ILWACO_VREGS_RO;
+	unsigned int major = ro->abi_major, minor = ro->abi_minor;
+
+	if (major == DENALI_ABI_MAJOR && minor >= DENALI_ABI_MINOR)
+		return;
+	printf("libilwaco: built for Denali ABI %u.%u, but the monitor implements %u.%u\n",
+	       DENALI_ABI_MAJOR, DENALI_ABI_MINOR, major, minor);
+	denali_exit(ILWACO_EXIT_ABI);
+}
 
 /*
  * The boot arguments, copied out of the read-only page: C lets a program
@@ -56,6 +94,7 @@ _Noreturn void ilwaco_start(unsigned long mem_size)
 	int argc;
 
 	ilwaco_mem_size = mem_size;
+	check_abi();
 	argc = boot_args();
 	denali_exit(main(argc, arg_ptrs));
 }

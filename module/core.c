@@ -20,9 +20,8 @@
 #include <linux/uaccess.h>
 
 #include "uapi/denali.h"
+#include "denali_release.h"
 #include "vm.h"
-
-#define DENALI_MODULE_VERSION "0.3.0"
 
 /* Every IN-only byte of the struct must be zero (see the uapi header). */
 static bool denali_version_in_is_clear(const struct denali_version *v)
@@ -43,7 +42,7 @@ static long denali_get_version(struct denali_version __user *uarg)
 	memset(&v, 0, sizeof(v));
 	v.abi_major = DENALI_ABI_MAJOR;
 	v.abi_minor = DENALI_ABI_MINOR;
-	strscpy(v.module_version, DENALI_MODULE_VERSION,
+	strscpy(v.module_version, DENALI_RELEASE,
 		sizeof(v.module_version));
 
 	if (copy_to_user(uarg, &v, sizeof(v)))
@@ -243,4 +242,4 @@ module_exit(denali_exit);
 
 MODULE_DESCRIPTION("Denali: lightweight para-virtual machines in ring 3");
 MODULE_LICENSE("GPL");
-MODULE_VERSION(DENALI_MODULE_VERSION);
+MODULE_VERSION(DENALI_RELEASE);

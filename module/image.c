@@ -8,6 +8,10 @@
  * says precisely what is wrong, since "invalid image" helps nobody who is
  * fighting a linker script.
  *
+ * The image's ABI note (docs/ABI.md) is read before anything else in the
+ * program headers is judged: an image built for another ABI would break
+ * the other rules in ways whose messages would only mislead.
+ *
  * Segments are copied, not mapped, so p_offset and p_align need no
  * relation to p_vaddr.  What does matter is the permission map: one entry
  * per guest page, so two segments may share a page only if they ask for
@@ -35,6 +39,8 @@
 
 /* Real static executables have fewer than a dozen program headers. */
 #define DENALI_IMAGE_MAX_PHDRS	64
+/* The largest PT_NOTE read; real images' notes take a few dozen bytes. */
+#define DENALI_IMAGE_MAX_NOTE_BYTES	4096u
 
 /* Everything one load needs, so that the helpers take one argument. */
 struct denali_loader {
@@ -47,6 +53,8 @@ struct denali_loader {
 	Elf64_Ehdr ehdr;
 	Elf64_Phdr *phdr;	/* ehdr.e_phnum entries */
 	unsigned int phnum;
+	int abi_seg;		/* the segment with the ABI note, or -1 */
+	struct denali_note_abi abi;
 };
 
 /* Record why the load failed, and return @ret for the caller to pass up. */
@@ -354,6 +362,132 @@ static int image_copy(struct denali_loader *ld)
 	return 0;
 }
 
+/* @n rounded up to @align, a power of two; @n is below 2^34. */
+static u64 image_note_pad(u64 n, u64 align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+/* The ABI note, found in segment @i: keep it unless it is malformed. */
+static int image_take_abi_note(struct denali_loader *ld, unsigned int i,
+			       const Elf64_Nhdr *nh, const u8 *desc)
+{
+	if (nh->n_descsz != sizeof(ld->abi))
+		return image_fail(ld, -ENOEXEC,
+				  "note segment %u: the Denali ABI note's descriptor is %u bytes; it must be %zu",
+				  i, nh->n_descsz, sizeof(ld->abi));
+	if (ld->abi_seg >= 0)
+		return image_fail(ld, -ENOEXEC,
+				  "note segment %u: a second Denali ABI note (the first is in segment %d)",
+				  i, ld->abi_seg);
+	memcpy(&ld->abi, desc, sizeof(ld->abi));
+	ld->abi_seg = i;
+	return 0;
+}
+
+/*
+ * Walk the notes of segment @i, @size bytes read into @buf.  Each note is
+ * a header and its name, then its descriptor at the next multiple of
+ * @align bytes (from the segment's start), then the next note at the
+ * next multiple again; notes of other owners are skipped, and trailing
+ * bytes too few for a header are padding.
+ */
+static int image_parse_notes(struct denali_loader *ld, unsigned int i,
+			     const u8 *buf, u64 size, u64 align)
+{
+	u64 off = 0;
+	int ret;
+
+	while (size - off >= sizeof(Elf64_Nhdr)) {
+		u64 name = off + sizeof(Elf64_Nhdr), desc, next;
+		Elf64_Nhdr nh;
+
+		memcpy(&nh, buf + off, sizeof(nh));
+		desc = image_note_pad(name + nh.n_namesz, align);
+		next = image_note_pad(desc + nh.n_descsz, align);
+		if (desc + nh.n_descsz > size)
+			return image_fail(ld, -ENOEXEC,
+					  "note segment %u: the note at offset 0x%llx runs past the segment's end (0x%llx bytes)",
+					  i, off, size);
+		if (nh.n_type == DENALI_NOTE_ABI &&
+		    nh.n_namesz == sizeof(DENALI_NOTE_NAME) &&
+		    !memcmp(buf + name, DENALI_NOTE_NAME, nh.n_namesz)) {
+			ret = image_take_abi_note(ld, i, &nh, buf + desc);
+			if (ret)
+				return ret;
+		}
+		off = min(next, size);
+	}
+	return 0;
+}
+
+/* Read PT_NOTE segment @i and look for the ABI note in it. */
+static int image_scan_note_seg(struct denali_loader *ld, unsigned int i)
+{
+	const Elf64_Phdr *p = &ld->phdr[i];
+	u64 size = p->p_filesz, offset = p->p_offset, end;
+	u8 *buf;
+	int ret;
+
+	if (!size)
+		return 0;
+	if (check_add_overflow(offset, size, &end) || end > ld->file_size)
+		return image_fail(ld, -ENOEXEC,
+				  "note segment %u: 0x%llx bytes at offset 0x%llx run past the end of the file (0x%llx bytes)",
+				  i, size, offset, ld->file_size);
+	if (size > DENALI_IMAGE_MAX_NOTE_BYTES)
+		return image_fail(ld, -ENOEXEC,
+				  "note segment %u: 0x%llx bytes; at most 0x%x are allowed",
+				  i, size, DENALI_IMAGE_MAX_NOTE_BYTES);
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return image_fail(ld, -ENOMEM,
+				  "out of memory for note segment %u", i);
+	ret = image_read(ld, buf, size, offset, "note segment");
+	if (!ret)
+		ret = image_parse_notes(ld, i, buf, size,
+					p->p_align == 8 ? 8 : 4);
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * Which ABI the image was built for: its ABI note's, or, without one,
+ * 0.DENALI_ABI_NO_NOTE_MINOR (images made before the note existed).  The
+ * monitor runs images built for its own major version and a minor no
+ * newer than its own.
+ */
+static int image_check_abi(struct denali_loader *ld)
+{
+	const char *how = "";
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ld->phnum; i++) {
+		if (ld->phdr[i].p_type != PT_NOTE)
+			continue;
+		ret = image_scan_note_seg(ld, i);
+		if (ret)
+			return ret;
+	}
+	if (ld->abi_seg < 0) {
+		ld->abi.major = 0;
+		ld->abi.minor = DENALI_ABI_NO_NOTE_MINOR;
+		how = " (it has no ABI note)";
+	}
+	if (ld->abi.major != DENALI_ABI_MAJOR)
+		return image_fail(ld, -ENOEXEC,
+				  "built for Denali ABI %u.%u%s; this monitor implements %u.%u, another major version",
+				  ld->abi.major, ld->abi.minor, how,
+				  DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
+	if (ld->abi.minor > DENALI_ABI_MINOR)
+		return image_fail(ld, -ENOEXEC,
+				  "built for Denali ABI %u.%u; this monitor implements %u.%u, an older minor: load a newer denali.ko",
+				  ld->abi.major, ld->abi.minor,
+				  DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
+	return 0;
+}
+
 /* Everything after the ELF header, with ld->phdr allocated. */
 static int image_load_segments(struct denali_loader *ld)
 {
@@ -363,6 +497,8 @@ static int image_load_segments(struct denali_loader *ld)
 
 	ret = image_read(ld, ld->phdr, (u64)ld->phnum * sizeof(Elf64_Phdr),
 			 ld->ehdr.e_phoff, "program header table");
+	if (!ret)
+		ret = image_check_abi(ld);
 	if (ret)
 		return ret;
 
@@ -416,6 +552,7 @@ int denali_image_load(struct denali_guest_mem *mem, denali_image_read_t read,
 		.file_size = file_size,
 		.err = err,
 		.errlen = errlen,
+		.abi_seg = -1,
 	};
 	int ret;
 

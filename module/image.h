@@ -36,18 +36,22 @@ typedef int (*denali_image_read_t)(void *ctx, void *buf, u64 len, u64 off);
  *             numbers them.  May be NULL when @errlen is 0.
  * @errlen:    size of @err.
  *
- * PT_LOAD segments with p_memsz 0 are ignored; other program header
- * types except PT_INTERP and PT_DYNAMIC are ignored.  Two segments may
- * share a page only if they have the same permissions.
+ * PT_LOAD segments with p_memsz 0 are ignored; PT_NOTE segments are read
+ * for the ABI note only; other program header types except PT_INTERP and
+ * PT_DYNAMIC are ignored.  Two segments may share a page only if they
+ * have the same permissions.
  *
  * Returns 0; -ENOEXEC for any image that breaks the rules (not ELF, wrong
- * class, byte order, machine or type, bad program headers, segments
- * outside memory or over reserved pages, filesz > memsz, overflow,
- * overlapping segments, two segments sharing a page with different
- * permissions, an entry point outside every executable segment, no
- * PT_LOAD, a dynamic image); -ENOMEM if the program headers cannot be
- * buffered; or the read callback's error.  On failure guest memory and
- * @mem->prot hold partial results: discard the VM.
+ * class, byte order, machine or type, bad program headers, built for
+ * another ABI major version or a newer minor by its ABI note, a malformed
+ * or repeated ABI note, a note segment outside the file or over 4 KiB,
+ * segments outside memory or over reserved pages, filesz > memsz,
+ * overflow, overlapping segments, two segments sharing a page with
+ * different permissions, an entry point outside every executable
+ * segment, no PT_LOAD, a dynamic image); -ENOMEM if the program headers
+ * or a note segment cannot be buffered; or the read callback's error.
+ * On failure guest memory and @mem->prot hold partial results: discard
+ * the VM.
  */
 int denali_image_load(struct denali_guest_mem *mem, denali_image_read_t read,
 		      void *ctx, u64 file_size, u64 *entry, char *err,

@@ -195,10 +195,33 @@ out:
 	return ret;
 }
 
+/*
+ * Where each counter the running thread keeps in vm->stats goes in struct
+ * denali_stats: the entries of include/denali_stats.h whose source is VM.
+ * Each names a member of struct denali_vm_stats of the same size, made of
+ * whole u64s, or the build fails.
+ */
+struct denali_stat_copy {
+	u16 to;		/* offset in struct denali_stats */
+	u16 from;	/* offset in struct denali_vm_stats */
+	u16 words;	/* u64s */
+};
+
+#define DENALI_STAT_SIZE(field) sizeof_field(struct denali_stats, field)
+#define DENALI_STAT_COPY_VM(field)						{										.to = offsetof(struct denali_stats, field),				.from = offsetof(struct denali_vm_stats, field),			.words = DENALI_STAT_SIZE(field) / sizeof(u64) +				 BUILD_BUG_ON_ZERO(DENALI_STAT_SIZE(field) !=						   sizeof_field(struct denali_vm_stats, \
+							field) ||						   DENALI_STAT_SIZE(field) %						   sizeof(u64)),			},
+#define DENALI_STAT_COPY_CUSTOM(field)
+#define DENALI_STAT(field, label, kind, source) DENALI_STAT_COPY_##source(field)
+
+static const struct denali_stat_copy denali_stat_copies[] = {
+#include "denali_stats.h"
+};
+
 static long denali_vm_ioctl_stats(struct denali_vm *vm,
 				  struct denali_stats __user *uarg)
 {
 	struct denali_stats st;
+	unsigned int i, j;
 
 	if (copy_from_user(&st, uarg, sizeof(st)))
 		return -EFAULT;
@@ -207,20 +230,25 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
 	/*
-	 * Written by the running thread alone; a torn read is impossible
-	 * for aligned u64 on x86-64, and a slightly stale one harmless.
+	 * Written by the running thread alone: each u64 is read once and
+	 * whole (a torn read is impossible for an aligned u64 on x86-64); a
+	 * slightly stale value is harmless.
 	 */
-	st.runs = READ_ONCE(vm->stats.runs);
-	memcpy(st.exits, vm->stats.exits, sizeof(st.exits));
-	memcpy(st.hypercalls, vm->stats.hypercalls, sizeof(st.hypercalls));
+	for (i = 0; i < ARRAY_SIZE(denali_stat_copies); i++) {
+		const struct denali_stat_copy *c = &denali_stat_copies[i];
+		const u64 *from = (const void *)&vm->stats + c->from;
+		u64 *to = (void *)&st + c->to;
+
+		for (j = 0; j < c->words; j++)
+			to[j] = READ_ONCE(from[j]);
+	}
+	/* The CUSTOM counters. */
 	st.guest_ns = tsc_khz ? mul_u64_u32_div(READ_ONCE(vm->stats.guest_tsc),
 						1000000, tsc_khz) : 0;
 	spin_lock(&vm->lock);
 	st.console_bytes = vm->console.written;
 	st.console_dropped = vm->console.dropped;
 	spin_unlock(&vm->lock);
-	st.upcalls = READ_ONCE(vm->stats.upcalls);
-	st.idle_sleeps = READ_ONCE(vm->stats.idle_sleeps);
 	st.irqs_raised = atomic64_read(&vm->irqs_raised);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }

@@ -42,7 +42,11 @@ struct denali_console_input {
 	u64 tail;		/* stream position of the next byte read */
 };
 
-/* Counters for DENALI_GET_STATS, written by the running thread only. */
+/*
+ * Counters for DENALI_GET_STATS, written by the running thread only.  The
+ * members named as in struct denali_stats are copied into it as they are
+ * (the VM entries of include/denali_stats.h, checked at build time).
+ */
 struct denali_vm_stats {
 	u64 runs;
 	u64 exits[DENALI_EXIT_KINDS];

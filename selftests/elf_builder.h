@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "uapi/denali_guest.h"
+
 /* More than the loader's limit of 64, so that limit can be tested. */
 #define ELF_BUILDER_MAX_PHDRS	70
 /* Where payloads start in the file: after the largest possible table. */
@@ -157,6 +159,42 @@ static inline size_t elf_build_code(void *buf, size_t cap, const void *code,
 	elf_builder_add(&b, PT_LOAD, PF_R | PF_X, ELF_BUILDER_CODE_ADDR, code,
 			len, len);
 	return elf_builder_write(&b, buf, cap);
+}
+
+/*
+ * The Denali ABI note (docs/ABI.md), as libilwaco's start.c lays it out:
+ * header, "Denali" padded to 8 bytes, struct denali_note_abi.
+ */
+struct elf_builder_abi_note {
+	Elf64_Nhdr nhdr;
+	char name[8];
+	struct denali_note_abi desc;
+};
+
+/*
+ * Append a PT_NOTE holding one ABI note for @major.@minor, written into
+ * @note (which must live until elf_builder_write()).  Returns the header,
+ * or NULL when the table is full.
+ */
+static inline Elf64_Phdr *
+elf_builder_add_abi_note(struct elf_builder *b,
+			 struct elf_builder_abi_note *note, uint32_t major,
+			 uint32_t minor)
+{
+	Elf64_Phdr *p;
+
+	memset(note, 0, sizeof(*note));
+	note->nhdr.n_namesz = sizeof(DENALI_NOTE_NAME);
+	note->nhdr.n_descsz = sizeof(note->desc);
+	note->nhdr.n_type = DENALI_NOTE_ABI;
+	memcpy(note->name, DENALI_NOTE_NAME, sizeof(DENALI_NOTE_NAME));
+	note->desc.major = major;
+	note->desc.minor = minor;
+	p = elf_builder_add(b, PT_NOTE, PF_R, 0, note, sizeof(*note),
+			    sizeof(*note));
+	if (p)
+		p->p_align = 4;
+	return p;
 }
 
 #endif /* DENALI_ELF_BUILDER_H */

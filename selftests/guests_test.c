@@ -43,6 +43,57 @@ static void run_guest(struct __test_metadata *_metadata, int *vm,
 		       run->crash.description, run->crash.regs.rip);
 }
 
+/*
+ * Every libilwaco image declares the ABI it was built for (ABI 0.4): a
+ * PT_NOTE over one "Denali" note naming this tree's version; the module
+ * loads it as it is and refuses it with the minor bumped.
+ */
+TEST_F(guest, libilwaco_images_declare_their_abi)
+{
+	static unsigned char img[1 << 20];
+	const struct elf_builder_abi_note *note = NULL;
+	char err[DENALI_ERROR_MAX], want[DENALI_ERROR_MAX];
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	struct elf_builder_abi_note *patched;
+	int fd = denali_guest_image("exit_status"), memfd;
+	ssize_t len;
+	unsigned int i, notes = 0;
+
+	ASSERT_LE(0, fd) TH_LOG("exit_status.img: %s", strerror(-fd));
+	len = read(fd, img, sizeof(img));
+	close(fd);
+	ASSERT_LT((ssize_t)sizeof(*eh), len);
+	for (i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *p = (const Elf64_Phdr *)(img + eh->e_phoff) + i;
+
+		if (p->p_type != PT_NOTE)
+			continue;
+		notes++;
+		ASSERT_EQ(sizeof(*note), p->p_filesz);
+		ASSERT_GE(len, p->p_offset + p->p_filesz);
+		note = (const void *)(img + p->p_offset);
+	}
+	ASSERT_EQ(1, notes);
+	EXPECT_EQ(sizeof(DENALI_NOTE_NAME), note->nhdr.n_namesz);
+	EXPECT_EQ(sizeof(note->desc), note->nhdr.n_descsz);
+	EXPECT_EQ(DENALI_NOTE_ABI, note->nhdr.n_type);
+	EXPECT_STREQ(DENALI_NOTE_NAME, note->name);
+	EXPECT_EQ(DENALI_ABI_MAJOR, note->desc.major);
+	EXPECT_EQ(DENALI_ABI_MINOR, note->desc.minor);
+
+	patched = (struct elf_builder_abi_note *)note;
+	patched->desc.minor++;
+	memfd = denali_image_fd(img, len);
+	ASSERT_LE(0, memfd);
+	EXPECT_EQ(-ENOEXEC, denali_create(memfd, MEM, NULL, err));
+	close(memfd);
+	snprintf(want, sizeof(want),
+		 "built for Denali ABI %u.%u; this monitor implements %u.%u, an older minor: load a newer denali.ko",
+		 DENALI_ABI_MAJOR, DENALI_ABI_MINOR + 1, DENALI_ABI_MAJOR,
+		 DENALI_ABI_MINOR);
+	EXPECT_STREQ(want, err);
+}
+
 TEST_F(guest, exit_status)
 {
 	run_guest(_metadata, &self->vm, "exit_status", &self->run, self->out,

@@ -416,6 +416,45 @@ TEST_F(vm, create_refuses_bad_images)
 		TH_LOG("%s", c.error);
 }
 
+/* The ABI note (ABI 0.4): the module refuses images built for another ABI. */
+TEST_F(vm, create_checks_the_abi_note)
+{
+	struct elf_builder_abi_note note;
+	struct denali_create_vm c;
+	struct elf_builder b;
+	char want[DENALI_ERROR_MAX];
+	size_t len;
+
+	elf_builder_init(&b, ELF_BUILDER_CODE_ADDR);
+	elf_builder_add(&b, PT_LOAD, PF_R | PF_X, ELF_BUILDER_CODE_ADDR,
+			hello_code, sizeof(hello_code), sizeof(hello_code));
+	elf_builder_add_abi_note(&b, &note, DENALI_ABI_MAJOR,
+				 DENALI_ABI_MINOR + 1);
+	len = elf_builder_write(&b, self->image, sizeof(self->image));
+	ASSERT_LT(0, len);
+	EXPECT_EQ(-ENOEXEC, create_image(self->image, len, &c));
+	snprintf(want, sizeof(want),
+		 "built for Denali ABI %u.%u; this monitor implements %u.%u, an older minor: load a newer denali.ko",
+		 DENALI_ABI_MAJOR, DENALI_ABI_MINOR + 1, DENALI_ABI_MAJOR,
+		 DENALI_ABI_MINOR);
+	EXPECT_STREQ(want, c.error);
+
+	note.desc.major = DENALI_ABI_MAJOR + 1;
+	note.desc.minor = 0;
+	len = elf_builder_write(&b, self->image, sizeof(self->image));
+	EXPECT_EQ(-ENOEXEC, create_image(self->image, len, &c));
+	snprintf(want, sizeof(want),
+		 "built for Denali ABI %u.0; this monitor implements %u.%u, another major version",
+		 DENALI_ABI_MAJOR + 1, DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
+	EXPECT_STREQ(want, c.error);
+
+	/* Built for this ABI, it loads and runs. */
+	note.desc.major = DENALI_ABI_MAJOR;
+	note.desc.minor = DENALI_ABI_MINOR;
+	len = elf_builder_write(&b, self->image, sizeof(self->image));
+	EXPECT_EQ(0, create_image(self->image, len, &c)) TH_LOG("%s", c.error);
+}
+
 /* Two segments: code at 0x10000, and data at @data_vaddr. */
 static size_t two_segments(void *buf, size_t cap, uint64_t data_vaddr)
 {

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * Denali: the contract between denali.ko and the programs that drive it
- * (denalictl, the selftests, anyone's tooling), and later between the
- * monitor and its guests.  docs/ABI.md is this file's prose twin: change
- * both together.
+ * (denalictl, the selftests, anyone's tooling), and, through
+ * denali_guest.h which it includes, between the monitor and its guests.
+ * The ABI version (DENALI_ABI_MAJOR, DENALI_ABI_MINOR) covers both parts
+ * and is defined there.  docs/ABI.md is the prose twin of the two
+ * headers: change them together.
  *
  * Conventions (those of <linux/kvm.h>):
- *  - only fixed-width __u8..__u64 types; every struct has explicit padding
- *    and the same layout for 32- and 64-bit callers;
+ *  - only fixed-width __u8..__u64 types; every struct has explicit padding,
+ *    every __u64 at an offset that is a multiple of 8, and the same layout
+ *    for 32- and 64-bit callers (pinned by the asserts at the end, which
+ *    selftests/host/uapi_layout.c also compiles with -m32 where it can);
+ *  - an array marked "fixed" can grow only with a major version;
  *  - fields are marked IN (caller fills), OUT (module fills) or IN/OUT;
  *  - "reserved" and unused "flags" bits are IN and must be zero, so that a
  *    later minor version can give them meaning: a nonzero value is refused
@@ -15,12 +20,9 @@
  *  - ioctl numbers are grouped by the kind of file descriptor they act on
  *    and are only ever appended.
  *
- * Versioning: DENALI_ABI_MAJOR changes when something an existing caller or
- * guest relies on changes incompatibly (a layout, a meaning, a removal).
- * DENALI_ABI_MINOR changes when something is added that old callers can
- * ignore (a new ioctl, a flag, a field carved out of reserved space).  A
- * caller built against major M works with any module reporting major M and
- * a minor at least as large as the one it needs.
+ * Versioning: see denali_guest.h.  A caller built against major M works
+ * with any module reporting major M and a minor at least as large as the
+ * one it needs.
  */
 #ifndef _UAPI_LINUX_DENALI_H
 #define _UAPI_LINUX_DENALI_H
@@ -28,8 +30,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 3
+#include "denali_guest.h"
 
 /* The control device, created by denali.ko. */
 #define DENALI_DEVICE_NAME "denali"
@@ -53,254 +54,9 @@ struct denali_version {
 	__u32 abi_minor;
 	__u32 flags;
 	__u32 pad;
-	char module_version[32];
+	char module_version[32];	/* fixed */
 	__u64 reserved[4];
 };
-
-/*
- * ---------------------------------------------------------------------
- * The guest's view: address space, entry state, hypercalls.
- * ---------------------------------------------------------------------
- *
- * A guest is a static x86-64 ELF64 executable (ET_EXEC, EM_X86_64) linked
- * at DENALI_GUEST_IMAGE_BASE or above.  Its memory is one flat range of
- * guest addresses [0, mem_size) with no paging of its own:
- *
- *   0x00000 - 0x00fff   null guard: never mapped
- *   0x01000 - 0x01fff   virtual registers the guest reads (ABI 0.3):
- *                       struct denali_vregs_ro, read-only, not executable
- *   0x02000 - 0x02fff   virtual registers the guest writes (ABI 0.3):
- *                       struct denali_vregs_rw, read-write, not executable
- *   0x03000 - 0x0ffff   reserved for the monitor: not mapped, never loadable
- *   0x10000 - mem_size  the image's PT_LOAD segments, then free memory
- *                       (read-write, not executable) up to the top
- *
- * Every address at or above mem_size is unmapped for the guest.
- */
-#define DENALI_GUEST_PAGE_SIZE		0x1000ull
-#define DENALI_GUEST_VREGS_RO		0x1000ull
-#define DENALI_GUEST_VREGS_RW		0x2000ull
-#define DENALI_GUEST_IMAGE_BASE		0x10000ull
-#define DENALI_GUEST_MEM_MIN		(1ull << 20)
-
-/*
- * Entry state.  RIP = e_entry; RSP = mem_size (the top of memory, 16-byte
- * aligned); RDI = mem_size; RFLAGS = 0x202 (IF set); every other
- * general-purpose register 0; FS/GS bases 0; DS/ES/FS/GS null; x87/SSE/AVX
- * in their initial state (FCW 0x37f, MXCSR 0x1f80).
- */
-#define DENALI_GUEST_ENTRY_RFLAGS	0x202ull
-
-/*
- * Hypercalls: `int $0x1f` (a vector the CPU reserves, so no device
- * interrupt can ever arrive on it).  Number in RAX; arguments in RDI, RSI,
- * RDX, R10, R8, R9; result in RAX, a negative errno on failure.  Every
- * other register, the flags and the FPU state are preserved.  Number 0 is
- * reserved and, like any unknown number, returns -ENOSYS.
- */
-#define DENALI_HYPERCALL_VECTOR		0x1f
-
-enum denali_hypercall {
-	DENALI_HC_RESERVED	= 0,
-	/* exit(status: RDI, int): stop the VM; never returns. */
-	DENALI_HC_EXIT		= 1,
-	/*
-	 * console_write(buf: RDI, len: RSI): append the bytes at guest address
-	 * buf to the console; returns the count written,
-	 * min(len, DENALI_CONSOLE_WRITE_MAX).  -EFAULT unless all of
-	 * [buf, buf + len) is mapped guest memory (for len 0: buf's page).
-	 */
-	DENALI_HC_CONSOLE_WRITE	= 2,
-	/* null(): returns 0; for measuring the round trip. */
-	DENALI_HC_NULL		= 3,
-	/*
-	 * idle(timeout_ns: RDI) (ABI 0.3): give up the CPU until a virtual
-	 * interrupt is pending or timeout_ns nanoseconds have passed; the
-	 * expiry itself raises DENALI_IRQ_TIMER.  Returns 0.  It returns at
-	 * once when an interrupt is already pending (whether or not virtual
-	 * interrupts are enabled), never before the timeout otherwise.
-	 * timeout_ns 0 is a yield: other threads may run, then it returns
-	 * (it neither counts as an idle sleep nor raises DENALI_IRQ_TIMER);
-	 * DENALI_IDLE_FOREVER waits for an interrupt only.
-	 */
-	DENALI_HC_IDLE		= 4,
-	/*
-	 * upcall_return() (ABI 0.3): resume the context saved in
-	 * denali_vregs_rw.saved and enable virtual interrupts, in one step.
-	 * The context is checked like any entry: cs and ss must be the values
-	 * the monitor stored there, rip inside guest memory (at or above
-	 * DENALI_GUEST_IMAGE_BASE, below mem_size), else the VM stops with a
-	 * crash report; rflags keeps only the arithmetic flags, TF, DF, AC and
-	 * ID.  Does not return to its caller.
-	 */
-	DENALI_HC_UPCALL_RETURN	= 5,
-	/*
-	 * console_read(buf: RDI, len: RSI) (ABI 0.3): move up to len bytes of
-	 * console input (written to the VM fd) to guest address buf; returns
-	 * the count, 0 when there is none.  -EFAULT unless [buf, buf + len)
-	 * is writable guest memory.
-	 */
-	DENALI_HC_CONSOLE_READ	= 6,
-	/* time() (ABI 0.3): returns the VM's clock, as in denali_vclock. */
-	DENALI_HC_TIME		= 7,
-};
-
-#define DENALI_CONSOLE_WRITE_MAX	4096u
-#define DENALI_IDLE_FOREVER		(~0ull)
-
-/*
- * ---------------------------------------------------------------------
- * Virtual registers (ABI 0.3): two pages of guest memory, so reading the
- * time or masking interrupts costs no exit.
- * ---------------------------------------------------------------------
- */
-
-/*
- * Virtual interrupts: bits of denali_vregs_rw.pending.  An interrupt says
- * "this happened at least once since you last took the bit"; any number
- * of raises while the VM is switched out are one bit, delivered in one
- * upcall.  Bits outside DENALI_IRQ_ALL are never raised by the monitor;
- * if the guest sets them they are left as they are and ignored (they
- * neither cause an upcall nor end an idle).
- */
-#define DENALI_IRQ_TIMER	(1ull << 0)	/* an idle timeout expired */
-#define DENALI_IRQ_CONSOLE	(1ull << 1)	/* console input arrived */
-#define DENALI_IRQ_NET		(1ull << 2)	/* reserved for the NIC */
-#define DENALI_IRQ_USER_SHIFT	16		/* raised with DENALI_RAISE_IRQ */
-#define DENALI_IRQ_USER(n)	(1ull << (DENALI_IRQ_USER_SHIFT + (n)))
-#define DENALI_IRQ_USER_ALL	(0xffffull << DENALI_IRQ_USER_SHIFT)
-#define DENALI_IRQ_ALL		(DENALI_IRQ_TIMER | DENALI_IRQ_CONSOLE | \
-				 DENALI_IRQ_NET | DENALI_IRQ_USER_ALL)
-
-/* denali_vclock.flags */
-#define DENALI_VCLOCK_TSC_STABLE	(1u << 0)
-
-/**
- * struct denali_vclock - the VM's clock: nanoseconds since the VM was made
- * @seq:           odd while the monitor updates the fields below: read
- *                 @seq, the fields, then @seq again, and retry if it was
- *                 odd or changed.
- * @flags:         DENALI_VCLOCK_TSC_STABLE: the TSC runs at a constant
- *                 rate on every CPU, so
- *                 ns = system_ns + scale(rdtsc() - tsc_timestamp), where
- *                 scale(d) = ((tsc_shift >= 0 ? d << tsc_shift :
- *                              d >> -tsc_shift) * tsc_mul) >> 32
- *                 (a 64x32-bit multiply keeping bits 32-95).  Without it
- *                 the TSC is not to be used: read @host_ns, or make the
- *                 time hypercall for the current value.
- * @tsc_mul:       see @flags.
- * @tsc_shift:     see @flags.
- * @pad:           zero.
- * @tsc_timestamp: see @flags.
- * @system_ns:     see @flags.
- * @host_ns:       the clock as the monitor last entered the guest
- *                 (refreshed on every entry, with one aligned store that
- *                 needs no @seq round).
- *
- * Every source gives a clock that never goes backwards, on any CPU.
- */
-struct denali_vclock {
-	__u32 seq;
-	__u32 flags;
-	__u32 tsc_mul;
-	__s8 tsc_shift;
-	__u8 pad[3];
-	__u64 tsc_timestamp;
-	__u64 system_ns;
-	__u64 host_ns;
-};
-
-#define DENALI_ARGS_MAX			2048	/* bytes of boot arguments */
-#define DENALI_VREGS_ARGS_OFFSET	2048	/* of args in the RO page */
-
-/**
- * struct denali_vregs_ro - the page at DENALI_GUEST_VREGS_RO
- * @abi_major: the monitor's DENALI_ABI_MAJOR.
- * @abi_minor: the monitor's DENALI_ABI_MINOR.
- * @vm_id:     the VM's id (as listed).
- * @flags:     zero.
- * @mem_size:  guest memory in bytes.
- * @mac:       the NIC's MAC address; all zero while the VM has no NIC.
- * @pad:       zero.
- * @argc:      how many boot arguments there are.
- * @args_len:  bytes used at @args, including every string's NUL.
- * @clock:     the time (struct denali_vclock).
- * @reserved:  zero.
- * @args:      the boot arguments, NUL-terminated strings back to back.
- */
-struct denali_vregs_ro {
-	__u32 abi_major;
-	__u32 abi_minor;
-	__u32 vm_id;
-	__u32 flags;
-	__u64 mem_size;
-	__u8 mac[6];
-	__u8 pad[2];
-	__u32 argc;
-	__u32 args_len;
-	struct denali_vclock clock;
-	__u64 reserved[(DENALI_VREGS_ARGS_OFFSET - 80) / 8];
-	char args[DENALI_ARGS_MAX];
-};
-
-/**
- * struct denali_upcall_frame - a context interrupted by an upcall
- *
- * The monitor stores every general-purpose register, rip, rflags and the
- * selectors the guest ran with; upcall_return resumes exactly what is
- * here, so a handler may change it (e.g. to switch threads).
- */
-struct denali_upcall_frame {
-	__u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
-	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	__u64 rip, rflags;
-	__u16 cs, ss;
-	__u16 pad[2];
-};
-
-/**
- * struct denali_vregs_rw - the page at DENALI_GUEST_VREGS_RW
- * @irq_enabled:  the virtual interrupt flag: nonzero lets the monitor
- *                deliver upcalls.  The guest sets and clears it with a
- *                plain store; the monitor clears it when it delivers an
- *                upcall and sets it in upcall_return.  A guest that sets
- *                it while bits are pending should handle them itself or
- *                yield (idle with timeout 0): the upcall comes on the
- *                next entry, not at the store.
- * @pad:          ignored.
- * @pending:      pending interrupts (DENALI_IRQ_*).  The monitor sets
- *                bits with atomic read-modify-writes at any time, from any
- *                CPU; the guest takes them with an atomic exchange
- *                (`xchg`), never a plain store.
- * @upcall_entry: where upcalls begin; must lie inside guest memory
- *                (>= DENALI_GUEST_IMAGE_BASE, < mem_size) when an upcall
- *                is due, else the VM stops with a crash report.
- * @upcall_stack: the stack upcalls run on: RSP is set to it, rounded down
- *                to 16 bytes; it must lie in (DENALI_GUEST_IMAGE_BASE,
- *                mem_size].  0: run on the interrupted stack, below its
- *                128-byte red zone (RSP = (rsp - 128) & ~15).
- * @saved:        the interrupted context, written by the monitor at each
- *                upcall, read back by upcall_return.
- *
- * The page starts zeroed: interrupts disabled, nothing pending, no
- * upcall entry.
- *
- * An upcall starts at @upcall_entry with RSP as above, RDI = the guest
- * address of @saved, RFLAGS = 0x202, every other register (and the FPU,
- * which is the guest's to save) as it was when the guest was interrupted,
- * and @irq_enabled already 0.  The monitor reads each field of this page
- * once per use and trusts none of them.
- */
-struct denali_vregs_rw {
-	__u32 irq_enabled;
-	__u32 pad;
-	__u64 pending;
-	__u64 upcall_entry;
-	__u64 upcall_stack;
-	struct denali_upcall_frame saved;
-};
-
-#define DENALI_UPCALL_RED_ZONE	128
 
 /*
  * ---------------------------------------------------------------------
@@ -308,8 +64,8 @@ struct denali_vregs_rw {
  * ---------------------------------------------------------------------
  */
 
-#define DENALI_NAME_MAX		32	/* including the NUL */
-#define DENALI_ERROR_MAX	128	/* including the NUL */
+#define DENALI_NAME_MAX		32	/* including the NUL; fixed */
+#define DENALI_ERROR_MAX	128	/* including the NUL; fixed */
 
 /**
  * struct denali_create_vm - DENALI_CREATE_VM's argument
@@ -341,10 +97,10 @@ struct denali_create_vm {
 	__u64 mem_size;
 	__s32 image_fd;
 	__u32 flags;
-	char name[DENALI_NAME_MAX];
+	char name[DENALI_NAME_MAX];	/* fixed */
 	__u32 id;
 	__u32 pad;
-	char error[DENALI_ERROR_MAX];
+	char error[DENALI_ERROR_MAX];	/* fixed */
 	__u64 args;
 	__u32 args_len;
 	__u32 pad2;
@@ -402,10 +158,10 @@ struct denali_crash {
 	__u64 error_code;
 	__u64 cr2;
 	struct denali_regs regs;
-	__u8 insn[16];
+	__u8 insn[16];	/* fixed */
 	__u32 insn_len;
 	__u32 pad;
-	char description[64];
+	char description[64];	/* fixed */
 };
 
 /**
@@ -454,7 +210,7 @@ enum denali_vm_state {
 struct denali_vm_info {
 	__u32 id;
 	__u32 state;
-	char name[DENALI_NAME_MAX];
+	char name[DENALI_NAME_MAX];	/* fixed */
 	__u64 mem_size;
 	__u32 owner_uid;
 	__s32 runner_pid;
@@ -462,7 +218,7 @@ struct denali_vm_info {
 	__s32 exit_status;
 	__u32 crash_cause;
 	__u32 crash_vector;
-	char crash_description[64];
+	char crash_description[64];	/* fixed */
 	__u64 reserved[4];
 };
 
@@ -511,10 +267,10 @@ enum denali_exit_kind {
 	DENALI_EXITK_FAULT	= 4,	/* a guest fault or trap: it stopped */
 	DENALI_EXITK_ABORTED	= 5,	/* entry abandoned for an NMI/#MC */
 	DENALI_EXITK_KICK	= 6,	/* a host interrupt sent to stop it */
-	DENALI_EXIT_KINDS	= 8
+	DENALI_EXIT_KINDS	= 8	/* fixed */
 };
 
-#define DENALI_STATS_HYPERCALLS	16	/* by number; [15]: 15 and above */
+#define DENALI_STATS_HYPERCALLS	16	/* by number; [15]: 15 and above; fixed */
 
 /**
  * struct denali_stats - DENALI_GET_STATS's argument (on a VM fd)
@@ -540,8 +296,8 @@ struct denali_stats {
 	__u32 flags;
 	__u32 pad;
 	__u64 runs;
-	__u64 exits[DENALI_EXIT_KINDS];
-	__u64 hypercalls[DENALI_STATS_HYPERCALLS];
+	__u64 exits[DENALI_EXIT_KINDS];	/* fixed */
+	__u64 hypercalls[DENALI_STATS_HYPERCALLS];	/* fixed */
 	__u64 guest_ns;
 	__u64 console_bytes;
 	__u64 console_dropped;
@@ -610,5 +366,119 @@ struct denali_irq {
  * DENALI_IRQ_USER_ALL or none; EPIPE once the VM has stopped.
  */
 #define DENALI_RAISE_IRQ   _IOW(DENALI_IOCTL_MAGIC, 0x42, struct denali_irq)
+
+
+/*
+ * ---------------------------------------------------------------------
+ * The layouts above, pinned (DENALI_ABI_SIZE/AT are in denali_guest.h).
+ * Every struct an ioctl passes has the same size and offsets in a 32-bit
+ * process: selftests/host/uapi_layout.c compiles this header with -m32.
+ * ---------------------------------------------------------------------
+ */
+DENALI_ABI_SIZE(denali_version, 80);
+DENALI_ABI_AT(denali_version, abi_major, 0);
+DENALI_ABI_AT(denali_version, abi_minor, 4);
+DENALI_ABI_AT(denali_version, flags, 8);
+DENALI_ABI_AT(denali_version, pad, 12);
+DENALI_ABI_AT(denali_version, module_version, 16);
+DENALI_ABI_AT(denali_version, reserved, 48);
+
+DENALI_ABI_SIZE(denali_create_vm, 216);
+DENALI_ABI_AT(denali_create_vm, mem_size, 0);
+DENALI_ABI_AT(denali_create_vm, image_fd, 8);
+DENALI_ABI_AT(denali_create_vm, flags, 12);
+DENALI_ABI_AT(denali_create_vm, name, 16);
+DENALI_ABI_AT(denali_create_vm, id, 48);
+DENALI_ABI_AT(denali_create_vm, pad, 52);
+DENALI_ABI_AT(denali_create_vm, error, 56);
+DENALI_ABI_AT(denali_create_vm, args, 184);
+DENALI_ABI_AT(denali_create_vm, args_len, 192);
+DENALI_ABI_AT(denali_create_vm, pad2, 196);
+DENALI_ABI_AT(denali_create_vm, reserved, 200);
+
+DENALI_ABI_SIZE(denali_regs, 176);
+DENALI_ABI_AT(denali_regs, rax, 0);
+DENALI_ABI_AT(denali_regs, r8, 64);
+DENALI_ABI_AT(denali_regs, rip, 128);
+DENALI_ABI_AT(denali_regs, rflags, 136);
+DENALI_ABI_AT(denali_regs, fs_base, 144);
+DENALI_ABI_AT(denali_regs, gs_base, 152);
+DENALI_ABI_AT(denali_regs, cs, 160);
+DENALI_ABI_AT(denali_regs, ss, 162);
+DENALI_ABI_AT(denali_regs, ds, 164);
+DENALI_ABI_AT(denali_regs, es, 166);
+DENALI_ABI_AT(denali_regs, fs, 168);
+DENALI_ABI_AT(denali_regs, gs, 170);
+DENALI_ABI_AT(denali_regs, pad, 172);
+
+DENALI_ABI_SIZE(denali_crash, 288);
+DENALI_ABI_AT(denali_crash, cause, 0);
+DENALI_ABI_AT(denali_crash, vector, 4);
+DENALI_ABI_AT(denali_crash, error_code, 8);
+DENALI_ABI_AT(denali_crash, cr2, 16);
+DENALI_ABI_AT(denali_crash, regs, 24);
+DENALI_ABI_AT(denali_crash, insn, 200);
+DENALI_ABI_AT(denali_crash, insn_len, 216);
+DENALI_ABI_AT(denali_crash, pad, 220);
+DENALI_ABI_AT(denali_crash, description, 224);
+
+DENALI_ABI_SIZE(denali_run, 336);
+DENALI_ABI_AT(denali_run, flags, 0);
+DENALI_ABI_AT(denali_run, reason, 4);
+DENALI_ABI_AT(denali_run, exit_status, 8);
+DENALI_ABI_AT(denali_run, pad, 12);
+DENALI_ABI_AT(denali_run, crash, 16);
+DENALI_ABI_AT(denali_run, reserved, 304);
+
+DENALI_ABI_SIZE(denali_vm_info, 168);
+DENALI_ABI_AT(denali_vm_info, id, 0);
+DENALI_ABI_AT(denali_vm_info, state, 4);
+DENALI_ABI_AT(denali_vm_info, name, 8);
+DENALI_ABI_AT(denali_vm_info, mem_size, 40);
+DENALI_ABI_AT(denali_vm_info, owner_uid, 48);
+DENALI_ABI_AT(denali_vm_info, runner_pid, 52);
+DENALI_ABI_AT(denali_vm_info, stop_reason, 56);
+DENALI_ABI_AT(denali_vm_info, exit_status, 60);
+DENALI_ABI_AT(denali_vm_info, crash_cause, 64);
+DENALI_ABI_AT(denali_vm_info, crash_vector, 68);
+DENALI_ABI_AT(denali_vm_info, crash_description, 72);
+DENALI_ABI_AT(denali_vm_info, reserved, 136);
+
+DENALI_ABI_SIZE(denali_list_vms, 56);
+DENALI_ABI_AT(denali_list_vms, capacity, 0);
+DENALI_ABI_AT(denali_list_vms, count, 4);
+DENALI_ABI_AT(denali_list_vms, total, 8);
+DENALI_ABI_AT(denali_list_vms, flags, 12);
+DENALI_ABI_AT(denali_list_vms, vms, 16);
+DENALI_ABI_AT(denali_list_vms, reserved, 24);
+
+DENALI_ABI_SIZE(denali_vm_ref, 24);
+DENALI_ABI_AT(denali_vm_ref, id, 0);
+DENALI_ABI_AT(denali_vm_ref, flags, 4);
+DENALI_ABI_AT(denali_vm_ref, reserved, 8);
+
+DENALI_ABI_SIZE(denali_stats, 272);
+DENALI_ABI_AT(denali_stats, flags, 0);
+DENALI_ABI_AT(denali_stats, pad, 4);
+DENALI_ABI_AT(denali_stats, runs, 8);
+DENALI_ABI_AT(denali_stats, exits, 16);
+DENALI_ABI_AT(denali_stats, hypercalls, 80);
+DENALI_ABI_AT(denali_stats, guest_ns, 208);
+DENALI_ABI_AT(denali_stats, console_bytes, 216);
+DENALI_ABI_AT(denali_stats, console_dropped, 224);
+DENALI_ABI_AT(denali_stats, upcalls, 232);
+DENALI_ABI_AT(denali_stats, idle_sleeps, 240);
+DENALI_ABI_AT(denali_stats, irqs_raised, 248);
+DENALI_ABI_AT(denali_stats, reserved, 256);
+
+DENALI_ABI_SIZE(denali_irq, 16);
+DENALI_ABI_AT(denali_irq, bits, 0);
+DENALI_ABI_AT(denali_irq, flags, 8);
+DENALI_ABI_AT(denali_irq, pad, 12);
+
+/* The fixed arrays: a major version, not a minor one, changes these. */
+DENALI_ABI_ASSERT(DENALI_NAME_MAX == 32 && DENALI_ERROR_MAX == 128 &&
+		  DENALI_EXIT_KINDS == 8 && DENALI_STATS_HYPERCALLS == 16,
+		  "a fixed array changed size");
 
 #endif /* _UAPI_LINUX_DENALI_H */

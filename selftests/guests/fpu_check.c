@@ -5,7 +5,7 @@
  * Expected: the console shows "fpu_check: ok\n" and the exit status is 0;
  * otherwise one line per problem, "fpu_check: ...", and exit status 1.
  *
- * The monitor promises (include/uapi/denali.h) that a guest starts with
+ * The monitor promises (include/uapi/denali_guest.h) that a guest starts with
  * the x87 and SSE units in their initial state (FCW 0x37f, MXCSR 0x1f80)
  * and that hypercalls preserve all FPU state.  This guest checks the
  * first directly, then sums the harmonic series 1/1 + ... + 1/1000 three

@@ -7,6 +7,7 @@
 
 #include "kselftest_harness.h"
 #include "abi.h"
+#include "denali_release.h"
 #include "uapi/denali.h"
 
 TEST(version_struct_layout_is_fixed)
@@ -19,6 +20,20 @@ TEST(version_struct_layout_is_fixed)
 	EXPECT_EQ(16, offsetof(struct denali_version, module_version));
 	EXPECT_EQ(48, offsetof(struct denali_version, reserved));
 	EXPECT_EQ(80, sizeof(struct denali_version));
+}
+
+/* The release's major.minor is the ABI's: they move in step. */
+TEST(release_moves_with_the_abi)
+{
+	unsigned int major, minor, patch;
+	char end;
+	int n;
+
+	/* Three numbers and nothing after them. */
+	n = sscanf(DENALI_RELEASE, "%u.%u.%u%c", &major, &minor, &patch, &end);
+	ASSERT_EQ(3, n);
+	EXPECT_EQ(DENALI_ABI_MAJOR, major);
+	EXPECT_EQ(DENALI_ABI_MINOR, minor);
 }
 
 TEST(version_ioctl_number_is_fixed)

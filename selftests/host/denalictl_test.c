@@ -782,6 +782,28 @@ static void sample_stats(struct denali_stats *st)
 		fclose(out);						\
 	} while (0)
 
+/*
+ * The one list of counters (include/denali_stats.h) covers struct
+ * denali_stats exactly: from runs to reserved, in order, no gap, no
+ * overlap, each key its field's name.
+ */
+TEST(stats_list_covers_the_struct)
+{
+	size_t i, at = offsetof(struct denali_stats, runs);
+
+	ASSERT_LT(0, denali_stat_count);
+	for (i = 0; i < denali_stat_count; i++) {
+		const struct denali_stat_desc *d = &denali_stat_descs[i];
+
+		EXPECT_EQ(at, d->offset) TH_LOG("%s is out of place", d->key);
+		EXPECT_EQ(0, d->size % sizeof(__u64)) TH_LOG("%s", d->key);
+		at = d->offset + d->size;
+	}
+	EXPECT_EQ(offsetof(struct denali_stats, reserved), at);
+	EXPECT_STREQ("runs", denali_stat_descs[0].key);
+	EXPECT_STREQ("irqs_raised", denali_stat_descs[denali_stat_count - 1].key);
+}
+
 TEST(stats_text)
 {
 	struct denali_stats st;

@@ -40,6 +40,7 @@ typedef long long s64;
 /* calloc checks n * size for overflow, as kmalloc_array does. */
 #define GFP_KERNEL			0
 #define kmalloc_array(n, size, gfp)	calloc(n, size)
+#define kmalloc(size, gfp)		malloc(size)
 #define kfree(p)			free(p)
 
 #endif /* DENALI_KSHIM_H */

@@ -119,7 +119,7 @@ int cmd_version(int argc, char **argv)
 		fprintf(stderr, "%s: version takes no arguments\n", progname);
 		return EXIT_USAGE;
 	}
-	printf("denalictl %s, ABI %d.%d\n", DENALICTL_VERSION,
+	printf("denalictl %s, ABI %d.%d\n", DENALI_RELEASE,
 	       DENALI_ABI_MAJOR, DENALI_ABI_MINOR);
 	fflush(stdout);
 

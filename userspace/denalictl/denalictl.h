@@ -13,8 +13,7 @@
 #include <stddef.h>
 
 #include "uapi/denali.h"
-
-#define DENALICTL_VERSION	"0.3.0"
+#include "denali_release.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -159,63 +159,99 @@ const char *denali_hypercall_name(unsigned int nr)
 	return hypercall_names[nr];
 }
 
+/* The counters, from include/denali_stats.h. */
+#define DENALI_STAT(field, label, kind, source)				\
+	{								\
+		#field, label, offsetof(struct denali_stats, field),	\
+		sizeof(((struct denali_stats *)0)->field), DENALI_STAT_##kind, \
+	},
+const struct denali_stat_desc denali_stat_descs[] = {
+#include "denali_stats.h"
+};
+
+const size_t denali_stat_count = ARRAY_SIZE(denali_stat_descs);
+
 /* One "label value" line of `stats`, values lined up in one column. */
 static void stat_line(FILE *out, const char *label, unsigned long long v)
 {
 	fprintf(out, "%-20s %llu\n", label, v);
 }
 
-void denali_print_stats(FILE *out, const char *name, unsigned int id,
-			const struct denali_stats *st)
+/* The exits line, then one per kind: named kinds always, others if seen. */
+static void print_exits(FILE *out, const char *label, const __u64 *exits)
 {
 	unsigned long long sum = 0;
-	char label[40];
+	char line[40];
 	unsigned int i;
 
-	fprintf(out, "VM %s (id %u)\n", name, id);
-	stat_line(out, "runs", st->runs);
-
 	for (i = 0; i < DENALI_EXIT_KINDS; i++)
-		sum += st->exits[i];
-	stat_line(out, "exits", sum);
+		sum += exits[i];
+	stat_line(out, label, sum);
 	for (i = 0; i < DENALI_EXIT_KINDS; i++) {
 		const char *kind = denali_exit_kind_name(i);
 
 		/* A kind added after this tool was built: only if seen. */
-		if (!kind && !st->exits[i])
+		if (!kind && !exits[i])
 			continue;
 		if (kind)
-			snprintf(label, sizeof(label), "  %s", kind);
+			snprintf(line, sizeof(line), "  %s", kind);
 		else
-			snprintf(label, sizeof(label), "  kind %u", i);
-		stat_line(out, label, st->exits[i]);
+			snprintf(line, sizeof(line), "  kind %u", i);
+		stat_line(out, line, exits[i]);
 	}
+}
 
-	sum = 0;
+/* The hypercalls line, then one per named call, and others if made. */
+static void print_hypercalls(FILE *out, const char *label, const __u64 *hcs)
+{
+	unsigned long long sum = 0;
+	char line[40];
+	unsigned int i;
+
 	for (i = 0; i < DENALI_STATS_HYPERCALLS; i++)
-		sum += st->hypercalls[i];
-	stat_line(out, "hypercalls", sum);
+		sum += hcs[i];
+	stat_line(out, label, sum);
 	for (i = 0; i < DENALI_STATS_HYPERCALLS; i++) {
 		const char *hc = denali_hypercall_name(i);
 
 		/* Named calls always; the reserved 0 and the rest if made. */
-		if ((!hc || i == DENALI_HC_RESERVED) && !st->hypercalls[i])
+		if ((!hc || i == DENALI_HC_RESERVED) && !hcs[i])
 			continue;
 		if (i == DENALI_STATS_HYPERCALLS - 1)
-			snprintf(label, sizeof(label), "  %u+", i);
+			snprintf(line, sizeof(line), "  %u+", i);
 		else if (hc)
-			snprintf(label, sizeof(label), "  %s (%u)", hc, i);
+			snprintf(line, sizeof(line), "  %s (%u)", hc, i);
 		else
-			snprintf(label, sizeof(label), "  %u", i);
-		stat_line(out, label, st->hypercalls[i]);
+			snprintf(line, sizeof(line), "  %u", i);
+		stat_line(out, line, hcs[i]);
 	}
+}
 
-	fprintf(out, "%-20s %llu.%09llu s\n", "guest time",
-		(unsigned long long)st->guest_ns / 1000000000ull,
-		(unsigned long long)st->guest_ns % 1000000000ull);
-	stat_line(out, "console bytes", st->console_bytes);
-	stat_line(out, "console dropped", st->console_dropped);
-	stat_line(out, "upcalls", st->upcalls);
-	stat_line(out, "idle sleeps", st->idle_sleeps);
-	stat_line(out, "irqs raised", st->irqs_raised);
+void denali_print_stats(FILE *out, const char *name, unsigned int id,
+			const struct denali_stats *st)
+{
+	size_t i;
+
+	fprintf(out, "VM %s (id %u)\n", name, id);
+	for (i = 0; i < denali_stat_count; i++) {
+		const struct denali_stat_desc *d = &denali_stat_descs[i];
+		const __u64 *v = denali_stat_value(st, d);
+
+		switch (d->kind) {
+		case DENALI_STAT_COUNT:
+			stat_line(out, d->label, *v);
+			break;
+		case DENALI_STAT_NS:
+			fprintf(out, "%-20s %llu.%09llu s\n", d->label,
+				(unsigned long long)*v / 1000000000ull,
+				(unsigned long long)*v % 1000000000ull);
+			break;
+		case DENALI_STAT_EXITS:
+			print_exits(out, d->label, v);
+			break;
+		case DENALI_STAT_HYPERCALLS:
+			print_hypercalls(out, d->label, v);
+			break;
+		}
+	}
 }

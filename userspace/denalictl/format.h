@@ -83,6 +83,35 @@ const char *denali_exit_kind_name(unsigned int kind);
 const char *denali_hypercall_name(unsigned int nr);
 
 /*
+ * The counters of struct denali_stats, in its order, from the one list in
+ * include/denali_stats.h: what `stats` prints and `stats -j` writes.
+ */
+enum denali_stat_kind {
+	DENALI_STAT_COUNT,		/* a number */
+	DENALI_STAT_NS,			/* nanoseconds, shown as seconds */
+	DENALI_STAT_EXITS,		/* __u64[DENALI_EXIT_KINDS] */
+	DENALI_STAT_HYPERCALLS,		/* __u64[DENALI_STATS_HYPERCALLS] */
+};
+
+struct denali_stat_desc {
+	const char *key;		/* the field's name, the JSON key */
+	const char *label;		/* the text label */
+	size_t offset;			/* in struct denali_stats */
+	size_t size;			/* bytes */
+	enum denali_stat_kind kind;
+};
+
+extern const struct denali_stat_desc denali_stat_descs[];
+extern const size_t denali_stat_count;
+
+/* The first u64 of counter @d in @st. */
+static inline const __u64 *denali_stat_value(const struct denali_stats *st,
+					     const struct denali_stat_desc *d)
+{
+	return (const __u64 *)((const char *)st + d->offset);
+}
+
+/*
  * denali_print_stats() - the text of `stats`, several lines, to @out
  *
  *   VM web (id 3)

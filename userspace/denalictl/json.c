@@ -129,26 +129,28 @@ void json_print_vm(FILE *out, const struct denali_vm_info *vm,
 	fputc('}', out);
 }
 
-void json_print_stats(FILE *out, const char *name, unsigned int id,
-		      const struct denali_stats *st)
+/* "exits": {"hypercall": N, ...}, every kind, by name where it has one. */
+static void json_exits(FILE *out, const __u64 *exits)
 {
 	unsigned int i;
 
-	fprintf(out, "{\"id\": %u, \"name\": ", id);
-	json_write_string(out, name, SIZE_MAX);
-	fprintf(out, ", \"runs\": %llu, \"exits\": {",
-		(unsigned long long)st->runs);
 	for (i = 0; i < DENALI_EXIT_KINDS; i++) {
 		const char *kind = denali_exit_kind_name(i);
 
 		if (kind)
 			fprintf(out, "%s\"%s\": %llu", i ? ", " : "", kind,
-				(unsigned long long)st->exits[i]);
+				(unsigned long long)exits[i]);
 		else
 			fprintf(out, "%s\"%u\": %llu", i ? ", " : "", i,
-				(unsigned long long)st->exits[i]);
+				(unsigned long long)exits[i]);
 	}
-	fputs("}, \"hypercalls\": {", out);
+}
+
+/* "hypercalls": {"reserved": N, ...}, every number, the last as "15+". */
+static void json_hypercalls(FILE *out, const __u64 *hcs)
+{
+	unsigned int i;
+
 	for (i = 0; i < DENALI_STATS_HYPERCALLS; i++) {
 		const char *hc = denali_hypercall_name(i);
 		const char *sep = i ? ", " : "";
@@ -159,16 +161,38 @@ void json_print_stats(FILE *out, const char *name, unsigned int id,
 			fprintf(out, "%s\"%s\": ", sep, hc);
 		else
 			fprintf(out, "%s\"%u\": ", sep, i);
-		fprintf(out, "%llu", (unsigned long long)st->hypercalls[i]);
+		fprintf(out, "%llu", (unsigned long long)hcs[i]);
 	}
-	fprintf(out,
-		"}, \"guest_ns\": %llu, \"console_bytes\": %llu, \"console_dropped\": %llu",
-		(unsigned long long)st->guest_ns,
-		(unsigned long long)st->console_bytes,
-		(unsigned long long)st->console_dropped);
-	fprintf(out,
-		", \"upcalls\": %llu, \"idle_sleeps\": %llu, \"irqs_raised\": %llu}\n",
-		(unsigned long long)st->upcalls,
-		(unsigned long long)st->idle_sleeps,
-		(unsigned long long)st->irqs_raised);
+}
+
+void json_print_stats(FILE *out, const char *name, unsigned int id,
+		      const struct denali_stats *st)
+{
+	size_t i;
+
+	fprintf(out, "{\"id\": %u, \"name\": ", id);
+	json_write_string(out, name, SIZE_MAX);
+	for (i = 0; i < denali_stat_count; i++) {
+		const struct denali_stat_desc *d = &denali_stat_descs[i];
+		const __u64 *v = denali_stat_value(st, d);
+
+		fprintf(out, ", \"%s\": ", d->key);
+		switch (d->kind) {
+		case DENALI_STAT_COUNT:
+		case DENALI_STAT_NS:
+			fprintf(out, "%llu", (unsigned long long)*v);
+			break;
+		case DENALI_STAT_EXITS:
+			fputc('{', out);
+			json_exits(out, v);
+			fputc('}', out);
+			break;
+		case DENALI_STAT_HYPERCALLS:
+			fputc('{', out);
+			json_hypercalls(out, v);
+			fputc('}', out);
+			break;
+		}
+	}
+	fputs("}\n", out);
 }

@@ -18,6 +18,11 @@
 /* Check calls like printf(): argument @a is the format, @b the first value. */
 #define __printf(a, b) ILWACO_ATTRIBUTE((format(__printf__, a, b)))
 
+/* Place an object in section @s; keep it though nothing refers to it. */
+#define __section(s) ILWACO_ATTRIBUTE((__section__(s)))
+#define __used ILWACO_ATTRIBUTE((__used__))
+#define __aligned(n) ILWACO_ATTRIBUTE((__aligned__(n)))
+
 /*
  * A compiler barrier: the compiler may not move memory accesses across
  * it, nor keep values cached in registers over it.  The CPU still may;

@@ -2,7 +2,7 @@
 /*
  * Hypercalls: the only way a Denali guest talks to the monitor.
  *
- * The convention (include/uapi/denali.h) mirrors the x86-64 syscall one:
+ * The convention (include/uapi/denali_guest.h) mirrors the x86-64 syscall one:
  * `int $0x1f`, the number in RAX, arguments in RDI, RSI, RDX, R10, R8 and
  * R9, the result in RAX (a negative errno on failure).  The monitor
  * preserves every other register, the flags and the FPU state, so the
@@ -18,7 +18,7 @@
 #ifndef _ILWACO_HYPERCALL_H
 #define _ILWACO_HYPERCALL_H
 
-#include "uapi/denali.h"
+#include "uapi/denali_guest.h"
 
 /* Hypercall @nr with no arguments; returns RAX. */
 static inline long denali_hypercall0(unsigned long nr)

@@ -15,9 +15,16 @@
  * argv[argc] is always NULL and the strings may be modified.  A guest
  * that wants a Unix-style program name passes one, first.
  *
- * Guests built with this library need a monitor implementing ABI 0.3 or
- * later: the start-up code reads the boot arguments from the virtual
- * registers.
+ * Every image built with this library carries an ELF note naming the ABI
+ * of the uapi headers it was built with (DENALI_ABI_MAJOR.MINOR), and
+ * runs on a monitor implementing that major version and at least that
+ * minor.  A monitor from ABI 0.4 on refuses any other image at creation;
+ * should an older one run it anyway, the start-up code finds the
+ * monitor's version in the read-only virtual registers, prints
+ *
+ *	libilwaco: built for Denali ABI 0.4, but the monitor implements 0.3
+ *
+ * and exits with ILWACO_EXIT_ABI before main() runs.
  */
 #ifndef _ILWACO_ILWACO_H
 #define _ILWACO_ILWACO_H
@@ -36,6 +43,9 @@
  * initial stack growing down from the top.
  */
 extern unsigned long ilwaco_mem_size;
+
+/* The exit status of a guest stopped by the start-up code's ABI check. */
+#define ILWACO_EXIT_ABI		126
 
 /*
  * ilwaco_start() - the C half of the start-up code

@@ -3,7 +3,7 @@
  * The para-virtual machine (ABI 0.3): virtual registers, the clock, idle,
  * virtual interrupts and console input.
  *
- * The monitor shares two pages with every guest (include/uapi/denali.h):
+ * The monitor shares two pages with every guest (include/uapi/denali_guest.h):
  * one it writes and the guest only reads (the clock, the VM's identity,
  * the boot arguments), and one the guest writes (the virtual interrupt
  * flag, the pending interrupts, where upcalls go).  Reading the time or
@@ -29,7 +29,7 @@
 #ifndef _ILWACO_VREGS_H
 #define _ILWACO_VREGS_H
 
-#include "uapi/denali.h"
+#include "uapi/denali_guest.h"
 
 /*
  * The two pages.  volatile: the monitor changes the RO page (the clock)
