@@ -270,7 +270,7 @@ TEST_F(vm, create_refuses_bad_fields_in_order)
 	c.pad = 1;
 	EXPECT_REFUSED(&c, EINVAL, "must be zero");
 	fill_req(&c, fd);
-	c.reserved[1] = 1;
+	c.pad3 = 1;
 	EXPECT_REFUSED(&c, EINVAL, "must be zero");
 	fill_req(&c, fd);
 	memset(c.name, 'a', sizeof(c.name));

@@ -89,9 +89,14 @@ struct denali_version {
  *            struct denali_vregs_ro.
  * @args_len: IN: (ABI 0.3) see @args.
  * @pad2:     IN: must be zero.
- * @reserved: IN: must be zero.
+ * @nics:     IN: (ABI 0.5) user address of @nic_count struct
+ *            denali_nic_config, one per NIC; 0 with @nic_count 0 for none.
+ * @nic_count: IN: (ABI 0.5) at most DENALI_NIC_MAX.
+ * @pad3:     IN: must be zero.
  *
- * Returns a new VM file descriptor (close-on-exec) on success.
+ * Returns a new VM file descriptor (close-on-exec) on success.  Each NIC
+ * is a Linux network interface from then until the VM is destroyed or
+ * freed, with its carrier up while the VM can run.
  */
 struct denali_create_vm {
 	__u64 mem_size;
@@ -104,8 +109,33 @@ struct denali_create_vm {
 	__u64 args;
 	__u32 args_len;
 	__u32 pad2;
+	__u64 nics;
+	__u32 nic_count;
+	__u32 pad3;
+};
+
+/**
+ * struct denali_nic_config - one NIC of DENALI_CREATE_VM (ABI 0.5)
+ * @flags:    IN: DENALI_NIC_MAC: use @mac; otherwise the MAC is a
+ *            locally administered one derived from the VM's name and the
+ *            NIC's number (the same every time for the same name).
+ * @mac:      IN: a unicast MAC address, with DENALI_NIC_MAC.
+ * @pad:      IN: must be zero.
+ * @ifname:   IN: the interface's name, NUL-terminated; empty means
+ *            "dn<id>" for NIC 0 and "dn<id>n<k>" for NIC k.
+ * @pad2:     IN: must be zero.
+ * @reserved: IN: must be zero.
+ */
+struct denali_nic_config {
+	__u32 flags;
+	__u8 mac[6];
+	__u8 pad[2];
+	char ifname[16];		/* IFNAMSIZ; fixed */
+	__u32 pad2;
 	__u64 reserved[2];
 };
+
+#define DENALI_NIC_MAC		(1u << 0)
 
 /* Why DENALI_RUN returned with the VM stopped. */
 enum denali_stop_reason {
@@ -128,6 +158,12 @@ enum denali_crash_cause {
 	 * the description says what.
 	 */
 	DENALI_CRASH_VREGS	= 4,
+	/*
+	 * ABI 0.5: the guest broke a NIC ring's contract (a descriptor
+	 * outside its memory, a bad length, avail too far ahead); vector is
+	 * 0 and the description names the NIC, the ring and the field.
+	 */
+	DENALI_CRASH_NET	= 5,
 };
 
 /* The guest's registers, as the monitor saw them when it stopped. */
@@ -394,7 +430,14 @@ DENALI_ABI_AT(denali_create_vm, error, 56);
 DENALI_ABI_AT(denali_create_vm, args, 184);
 DENALI_ABI_AT(denali_create_vm, args_len, 192);
 DENALI_ABI_AT(denali_create_vm, pad2, 196);
-DENALI_ABI_AT(denali_create_vm, reserved, 200);
+DENALI_ABI_AT(denali_create_vm, nics, 200);
+DENALI_ABI_AT(denali_create_vm, nic_count, 208);
+DENALI_ABI_AT(denali_create_vm, pad3, 212);
+DENALI_ABI_SIZE(denali_nic_config, 48);
+DENALI_ABI_AT(denali_nic_config, mac, 4);
+DENALI_ABI_AT(denali_nic_config, ifname, 12);
+DENALI_ABI_AT(denali_nic_config, pad2, 28);
+DENALI_ABI_AT(denali_nic_config, reserved, 32);
 
 DENALI_ABI_SIZE(denali_regs, 176);
 DENALI_ABI_AT(denali_regs, rax, 0);

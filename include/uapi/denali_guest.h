@@ -38,7 +38,7 @@
 #endif
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 4
+#define DENALI_ABI_MINOR 5
 
 /*
  * DENALI_ABI_ASSERT() - a layout the ABI pins, checked at compile time
@@ -178,10 +178,146 @@ enum denali_hypercall {
 	DENALI_HC_CONSOLE_READ	= 6,
 	/* time() (ABI 0.3): returns the VM's clock, as in denali_vclock. */
 	DENALI_HC_TIME		= 7,
+	/*
+	 * net_setup(setup: RDI, struct denali_hc_net_setup *) (ABI 0.5):
+	 * give NIC setup->nic its transmit and receive rings, once.  0, or
+	 * -EINVAL (no such NIC, a ring size that is not a power of two in
+	 * [DENALI_NET_RING_MIN, DENALI_NET_RING_MAX], max_mtu outside
+	 * [DENALI_NET_MTU_MIN, DENALI_NET_MTU_MAX], reserved fields not
+	 * zero), -EBUSY (already set up), -EFAULT (the struct, or a ring,
+	 * not entirely in writable guest memory, or a ring not 64-byte
+	 * aligned).
+	 */
+	DENALI_HC_NET_SETUP	= 8,
+	/*
+	 * net_kick(nic: RDI) (ABI 0.5): transmit every frame queued on the
+	 * NIC's transmit ring; returns how many, or -EINVAL (no such NIC or
+	 * not set up).  A malformed descriptor stops the VM (see below).
+	 */
+	DENALI_HC_NET_KICK	= 9,
 };
 
 #define DENALI_CONSOLE_WRITE_MAX	4096u
 #define DENALI_IDLE_FOREVER		(~0ull)
+
+/*
+ * ---------------------------------------------------------------------
+ * The virtual NIC (ABI 0.5): up to DENALI_NIC_MAX Ethernet NICs per VM,
+ * each a pair of rings in guest memory that the guest registers once
+ * (net_setup) and the monitor then reads and writes directly.
+ *
+ * A ring is a struct denali_net_ring followed by @size descriptors.
+ * Both rings work the same way: the guest fills descriptors and
+ * advances @avail (a free-running count; slot = count % size), the
+ * monitor completes them in order and advances @used.  Slots from used
+ * to avail belong to the monitor, the others to the guest.
+ *
+ *  - Transmit: a descriptor is a frame (addr, len: a whole Ethernet
+ *    frame without FCS, 14 to mtu + 14 bytes, in guest memory).  net_kick
+ *    sends every one queued; so do the idle hypercall and the exit
+ *    hypercall, so a guest that queues frames and then idles needs no
+ *    kick.  Frames are copied out before the monitor advances @used.
+ *  - Receive: a descriptor is an empty buffer (addr, len: its size).
+ *    The monitor copies a frame into the next one, sets len to the
+ *    frame's length, then advances @used.  A frame for a guest with no
+ *    buffer posted, or bigger than the buffer, is dropped and counted
+ *    (the host never waits for a guest and keeps no queue for it).
+ *  - Interrupts: after advancing the receive ring's @used from n to
+ *    n + 1, the monitor raises DENALI_IRQ_NET if n == @irq_at.  A guest
+ *    that wants an interrupt for the next frame sets irq_at to the
+ *    count it has consumed and then looks at @used once more (a frame
+ *    may have landed in between); a guest that is busy polling simply
+ *    leaves irq_at behind and takes no interrupt at all.
+ *
+ * The monitor reads avail, addr and len once per use and checks them:
+ * avail more than size ahead of used, or a descriptor outside guest
+ * memory (writable memory for receive buffers), or a transmit length
+ * out of range, stops the VM with a DENALI_CRASH_NET report naming the
+ * NIC, the ring and the field.  Nothing the guest writes can touch the
+ * host.
+ * ---------------------------------------------------------------------
+ */
+#define DENALI_NIC_MAX		8
+#define DENALI_NET_RING_MIN	2
+#define DENALI_NET_RING_MAX	4096
+#define DENALI_NET_RING_ALIGN	64
+#define DENALI_NET_MTU_MIN	68
+#define DENALI_NET_MTU_MAX	9000
+#define DENALI_NET_MTU_DEFAULT	1500
+#define DENALI_NET_HLEN		14	/* Ethernet header, no VLAN tag */
+
+/**
+ * struct denali_net_desc - one frame or buffer
+ * @addr:  guest address of the frame or buffer.
+ * @len:   transmit: the frame's length; receive: the buffer's size,
+ *         replaced by the frame's length when the monitor fills it.
+ * @flags: zero.
+ */
+struct denali_net_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint32_t flags;
+};
+
+/**
+ * struct denali_net_ring - a ring's header, followed by its descriptors
+ * @avail:    written by the guest: descriptors it has posted, ever.
+ * @used:     written by the monitor: descriptors it has completed, ever.
+ * @irq_at:   receive ring: see "Interrupts" above; transmit ring: zero.
+ * @flags:    zero.
+ * @reserved: zero.
+ * @desc:     the ring's size descriptors.
+ */
+struct denali_net_ring {
+	uint32_t avail;
+	uint32_t used;
+	uint32_t irq_at;
+	uint32_t flags;
+	uint64_t reserved[2];
+	struct denali_net_desc desc[];
+};
+
+/**
+ * struct denali_hc_net_setup - net_setup's argument (all IN)
+ * @nic:       which NIC, 0 to nic_count - 1.
+ * @ring_size: descriptors per ring, a power of two.
+ * @tx_ring:   guest address of the transmit ring (64-byte aligned).
+ * @rx_ring:   guest address of the receive ring (64-byte aligned).
+ * @max_mtu:   the largest MTU the guest can take: the operator cannot
+ *             set the interface's MTU above it.
+ * @flags:     zero.
+ * @reserved:  zero.
+ */
+struct denali_hc_net_setup {
+	uint32_t nic;
+	uint32_t ring_size;
+	uint64_t tx_ring;
+	uint64_t rx_ring;
+	uint32_t max_mtu;
+	uint32_t flags;
+	uint64_t reserved[2];
+};
+
+/** The bytes a ring of @size descriptors takes in guest memory. */
+#define DENALI_NET_RING_BYTES(size) \
+	(sizeof(struct denali_net_ring) + \
+	 (size) * sizeof(struct denali_net_desc))
+
+/**
+ * struct denali_nic_info - a NIC, as the read-only page describes it
+ * @mac:  its MAC address.
+ * @pad:  zero.
+ * @mtu:  the interface's MTU now (the operator may change it, up to the
+ *        guest's max_mtu); receive buffers of mtu + DENALI_NET_HLEN
+ *        bytes take every frame.
+ * @ring_max: DENALI_NET_RING_MAX.
+ */
+struct denali_nic_info {
+	uint8_t mac[6];
+	uint16_t pad;
+	uint32_t mtu;
+	uint32_t ring_max;
+};
 
 /*
  * ---------------------------------------------------------------------
@@ -200,7 +336,7 @@ enum denali_hypercall {
  */
 #define DENALI_IRQ_TIMER	(1ull << 0)	/* an idle timeout expired */
 #define DENALI_IRQ_CONSOLE	(1ull << 1)	/* console input arrived */
-#define DENALI_IRQ_NET		(1ull << 2)	/* reserved for the NIC */
+#define DENALI_IRQ_NET		(1ull << 2)	/* a NIC received (ABI 0.5) */
 #define DENALI_IRQ_USER_SHIFT	16		/* raised with DENALI_RAISE_IRQ */
 #define DENALI_IRQ_USER(n)	(1ull << (DENALI_IRQ_USER_SHIFT + (n)))
 #define DENALI_IRQ_USER_ALL	(0xffffull << DENALI_IRQ_USER_SHIFT)
@@ -255,11 +391,14 @@ struct denali_vclock {
  * @vm_id:     the VM's id (as listed).
  * @flags:     zero.
  * @mem_size:  guest memory in bytes.
- * @mac:       the NIC's MAC address; all zero while the VM has no NIC.
+ * @mac:       NIC 0's MAC address; all zero while the VM has no NIC.
  * @pad:       zero.
  * @argc:      how many boot arguments there are.
  * @args_len:  bytes used at @args, including every string's NUL.
  * @clock:     the time (struct denali_vclock).
+ * @nic_count: how many NICs the VM has (ABI 0.5).
+ * @pad2:      zero.
+ * @nics:      each NIC (ABI 0.5); entries from nic_count on are zero.
  * @reserved:  zero.
  * @args:      the boot arguments, NUL-terminated strings back to back.
  */
@@ -274,7 +413,10 @@ struct denali_vregs_ro {
 	uint32_t argc;
 	uint32_t args_len;
 	struct denali_vclock clock;
-	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 80) / 8];
+	uint32_t nic_count;
+	uint32_t pad2;
+	struct denali_nic_info nics[DENALI_NIC_MAX];	/* fixed */
+	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 216) / 8];
 	char args[DENALI_ARGS_MAX];	/* fixed */
 };
 
@@ -375,7 +517,26 @@ DENALI_ABI_AT(denali_vregs_ro, pad, 30);
 DENALI_ABI_AT(denali_vregs_ro, argc, 32);
 DENALI_ABI_AT(denali_vregs_ro, args_len, 36);
 DENALI_ABI_AT(denali_vregs_ro, clock, 40);
-DENALI_ABI_AT(denali_vregs_ro, reserved, 80);
+DENALI_ABI_AT(denali_vregs_ro, nic_count, 80);
+DENALI_ABI_AT(denali_vregs_ro, nics, 88);
+DENALI_ABI_AT(denali_vregs_ro, reserved, 216);
+
+DENALI_ABI_SIZE(denali_nic_info, 16);
+DENALI_ABI_AT(denali_nic_info, mtu, 8);
+DENALI_ABI_AT(denali_nic_info, ring_max, 12);
+
+DENALI_ABI_SIZE(denali_net_desc, 16);
+DENALI_ABI_AT(denali_net_desc, len, 8);
+DENALI_ABI_AT(denali_net_desc, flags, 12);
+DENALI_ABI_SIZE(denali_net_ring, 32);
+DENALI_ABI_AT(denali_net_ring, used, 4);
+DENALI_ABI_AT(denali_net_ring, irq_at, 8);
+DENALI_ABI_AT(denali_net_ring, desc, 32);
+DENALI_ABI_SIZE(denali_hc_net_setup, 48);
+DENALI_ABI_AT(denali_hc_net_setup, tx_ring, 8);
+DENALI_ABI_AT(denali_hc_net_setup, rx_ring, 16);
+DENALI_ABI_AT(denali_hc_net_setup, max_mtu, 24);
+DENALI_ABI_AT(denali_hc_net_setup, reserved, 32);
 DENALI_ABI_AT(denali_vregs_ro, args, DENALI_VREGS_ARGS_OFFSET);
 DENALI_ABI_ASSERT(DENALI_VREGS_ARGS_OFFSET == 2048 &&
 		  DENALI_VREGS_ARGS_OFFSET + DENALI_ARGS_MAX ==
