@@ -35,6 +35,7 @@
 
 #include "image.h"
 #include "vm.h"
+#include "vnic.h"
 
 /* ---- 1. limits and accounting ------------------------------------------ */
 
@@ -115,6 +116,7 @@ static void denali_vm_free(struct kref *ref)
 	struct denali_vm *vm = container_of(ref, struct denali_vm, ref);
 
 	unlist(vm);
+	denali_vnic_remove(vm);		/* before the memory its rings are in */
 	mutex_lock(&registry_lock);
 	if (!list_empty(&vm->live))
 		list_del(&vm->live);
@@ -473,6 +475,8 @@ static void destroy(struct denali_vm *vm)
 	wake_up_interruptible(&vm->input_wq);
 	/* An idle guest wakes to find itself stopped. */
 	wake_up(&vm->idle_wq);
+	/* Its interfaces go with it, as an operator expects. */
+	denali_vnic_remove(vm);
 }
 
 long denali_destroy_vm(struct denali_vm_ref __user *uarg)
@@ -502,6 +506,7 @@ long denali_open_vm(struct denali_vm_ref __user *uarg)
 
 struct create_ctx {
 	struct denali_create_vm req;
+	struct denali_nic_config *nics;	/* req.nic_count, copied in */
 	struct file *image;
 	char *args;		/* req.args_len bytes, copied in */
 	char *err;
@@ -556,14 +561,45 @@ static int check_args(struct create_ctx *ctx)
 	return 0;
 }
 
+/* The NIC configs (ABI 0.5), copied in once and checked. */
+static int check_nics(struct create_ctx *ctx)
+{
+	struct denali_create_vm *r = &ctx->req;
+	unsigned int i;
+	int err;
+
+	if (!r->nic_count && !r->nics)
+		return 0;
+	if (!r->nic_count || !r->nics || r->nic_count > DENALI_NIC_MAX) {
+		create_error(ctx, "nic_count %u with nics %s: at most %d NICs, both or neither",
+			     r->nic_count, r->nics ? "set" : "0", DENALI_NIC_MAX);
+		return -EINVAL;
+	}
+	ctx->nics = memdup_user(u64_to_user_ptr(r->nics),
+				r->nic_count * sizeof(*ctx->nics));
+	if (IS_ERR(ctx->nics)) {
+		err = PTR_ERR(ctx->nics);
+		ctx->nics = NULL;
+		create_error(ctx, "cannot read the NIC configs at nics");
+		return err;
+	}
+	for (i = 0; i < r->nic_count; i++) {
+		err = denali_vnic_check_config(&ctx->nics[i], i, ctx->err,
+					       DENALI_ERROR_MAX);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Every IN field, in the order docs/ABI.md gives. */
 static int check_request(struct create_ctx *ctx)
 {
 	struct denali_create_vm *r = &ctx->req;
+	int err;
 	u64 max = (u64)max_vm_mem_mb << 20;
 
-	if (r->flags || r->pad || r->pad2 ||
-	    memchr_inv(r->reserved, 0, sizeof(r->reserved))) {
+	if (r->flags || r->pad || r->pad2 || r->pad3) {
 		create_error(ctx, "flags, pad and reserved fields must be zero");
 		return -EINVAL;
 	}
@@ -586,7 +622,8 @@ static int check_request(struct create_ctx *ctx)
 			     r->mem_size, max_vm_mem_mb);
 		return -EINVAL;
 	}
-	return check_args(ctx);
+	err = check_args(ctx);
+	return err ? err : check_nics(ctx);
 }
 
 static int open_image(struct create_ctx *ctx)
@@ -752,12 +789,18 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	init_waitqueue_head(&vm->input_wq);
 	init_waitqueue_head(&vm->idle_wq);
 	INIT_LIST_HEAD(&vm->live);
+	mutex_init(&vm->nic_lock);
 
 	err = build_vm(&ctx, vm);
 	if (!err)
 		err = enlist(&ctx, vm);
 	if (err)
 		goto fail;
+	/* NICs are named after the VM's id: only once it is listed. */
+	err = denali_vnic_create(vm, ctx.nics, ctx.req.nic_count, ctx.err,
+				 DENALI_ERROR_MAX);
+	if (err)
+		goto fail_listed;
 
 	fd = vm_file_prepare(vm, &file);
 	if (fd < 0) {
@@ -792,6 +835,7 @@ fail:
 out:
 	if (ctx.image)
 		fput(ctx.image);
+	kfree(ctx.nics);
 	kfree(ctx.args);
 	kfree(ctx.err);
 	return err;

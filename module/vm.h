@@ -117,6 +117,12 @@ struct denali_vm {
 	atomic64_t irqs_raised;
 	struct denali_console_input input;
 	wait_queue_head_t input_wq;	/* writers waiting for room */
+
+	/* The virtual NICs (vnic/vnic.c). */
+	struct mutex nic_lock;	/* nics[] against removal; their rings */
+	unsigned int nic_count;
+	struct denali_nic *nics[DENALI_NIC_MAX];
+	atomic_t net_faulted;	/* a receive ring broke: crash at next entry */
 };
 
 /* vm.c: the ioctls on /dev/denali that make, find and end VMs. */

@@ -254,10 +254,11 @@ static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit *e)
 	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
 }
 
-void denali_crash_vregs(struct denali_vm *vm, const char *fmt, ...)
+/* Stop @vm with a report of @cause (no vector) saying what it broke. */
+static __printf(3, 0) void crash_described(struct denali_vm *vm, u32 cause,
+					   const char *fmt, va_list args)
 {
 	struct denali_crash *c = &vm->crash;
-	va_list args;
 
 	spin_lock(&vm->lock);
 	if (vm->stop_reason) {
@@ -265,14 +266,30 @@ void denali_crash_vregs(struct denali_vm *vm, const char *fmt, ...)
 		return;
 	}
 	memset(c, 0, sizeof(*c));
-	c->cause = DENALI_CRASH_VREGS;
+	c->cause = cause;
 	fill_regs(&c->regs, &vm->vcpu);
-	va_start(args, fmt);
 	vsnprintf(c->description, sizeof(c->description), fmt, args);
-	va_end(args);
 	spin_unlock(&vm->lock);
 	c->insn_len = read_insn(vm, vm->vcpu.regs.rip, c->insn);
 	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
+}
+
+void denali_crash_vregs(struct denali_vm *vm, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	crash_described(vm, DENALI_CRASH_VREGS, fmt, args);
+	va_end(args);
+}
+
+void denali_crash_net(struct denali_vm *vm, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	crash_described(vm, DENALI_CRASH_NET, fmt, args);
+	va_end(args);
 }
 
 bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *e)

@@ -31,6 +31,9 @@ bool denali_hypercall(struct denali_vm *vm);
 /* Stop @vm with a DENALI_CRASH_VREGS report saying what it broke. */
 __printf(2, 3) void denali_crash_vregs(struct denali_vm *vm,
 				       const char *fmt, ...);
+/* Stop @vm with a DENALI_CRASH_NET report naming the NIC, ring and field. */
+__printf(2, 3) void denali_crash_net(struct denali_vm *vm,
+				     const char *fmt, ...);
 
 /* vregs.c, for the run loop and the hypercalls (see there). */
 void denali_clock_publish(struct denali_vm *vm);

@@ -10,6 +10,7 @@
 
 #include "exits.h"
 #include "vm.h"
+#include "vnic.h"
 
 static long hc_console_write(struct denali_vm *vm, u64 gva, u64 len)
 {
@@ -32,6 +33,8 @@ bool denali_hypercall(struct denali_vm *vm)
 	vm->stats.hypercalls[min_t(u64, r->rax, DENALI_STATS_HYPERCALLS - 1)]++;
 	switch (r->rax) {
 	case DENALI_HC_EXIT:
+		/* Frames queued before exit still go out. */
+		denali_vnic_transmit_all(vm);
 		denali_vm_stop(vm, DENALI_STOP_EXIT, (s32)r->rdi);
 		return true;
 	case DENALI_HC_CONSOLE_WRITE:
@@ -41,6 +44,10 @@ bool denali_hypercall(struct denali_vm *vm)
 		ret = 0;
 		break;
 	case DENALI_HC_IDLE:
+		/* Queued frames go out before the guest sleeps: no kick needed. */
+		denali_vnic_transmit_all(vm);
+		if (READ_ONCE(vm->stop_reason))
+			return true;
 		/* Returns 0, whenever it returns: the run loop waits. */
 		r->rax = 0;
 		denali_idle_start(vm, r->rdi);
@@ -48,6 +55,14 @@ bool denali_hypercall(struct denali_vm *vm)
 	case DENALI_HC_UPCALL_RETURN:
 		/* Every register comes from the saved context, RAX too. */
 		return !denali_upcall_return(vm);
+	case DENALI_HC_NET_SETUP:
+		ret = denali_hc_net_setup(vm, r->rdi);
+		break;
+	case DENALI_HC_NET_KICK:
+		ret = denali_hc_net_kick(vm, r->rdi);
+		if (READ_ONCE(vm->stop_reason))
+			return true;	/* a bad descriptor stopped it */
+		break;
 	case DENALI_HC_CONSOLE_READ:
 		ret = denali_console_input_read(vm, r->rdi, r->rsi);
 		break;

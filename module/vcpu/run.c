@@ -46,6 +46,7 @@
 
 #include "exits.h"
 #include "vm.h"
+#include "vnic.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -618,13 +619,21 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 		put_pid(vm->runner);
 		vm->runner = get_pid(task_tgid(current));
 	}
-	vm->running = current;
+	WRITE_ONCE(vm->running, current);
 	spin_unlock(&vm->lock);
+	/*
+	 * Running is visible before we look at pending bits: a raiser sets
+	 * its bits, then reads running (denali_irq_raise); one of us sees
+	 * the other.
+	 */
+	smp_mb();
 	if (READ_ONCE(vm->stop_reason))
 		goto report;
 
 	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, true);
 	for (;;) {
+		/* A NIC's receive ring broken while we were away: stop. */
+		denali_vnic_check_faults(vm);
 		/* Stopped, e.g. destroyed from another thread: report it. */
 		if (READ_ONCE(vm->stop_reason))
 			break;
@@ -685,8 +694,14 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 	}
 	fpu_swap_kvm_fpstate(&vm->vcpu.fpu, false);
 report:
+	/*
+	 * A VM stops in its own thread (exit, halt, crash) or is destroyed
+	 * (its interfaces go); either way its carrier is down from here.
+	 */
+	if (READ_ONCE(vm->stop_reason))
+		denali_vnic_carrier_off(vm);
 	spin_lock(&vm->lock);
-	vm->running = NULL;
+	WRITE_ONCE(vm->running, NULL);
 	spin_unlock(&vm->lock);
 	if (!ret)
 		fill_report(vm, run);

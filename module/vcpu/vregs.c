@@ -202,11 +202,17 @@ void denali_irq_raise(struct denali_vm *vm, u64 bits)
 	 * with interrupts off just before entering, so a kick that lands
 	 * after that check ends the round trip at once.
 	 */
-	spin_lock(&vm->lock);
-	running = vm->running;
+	/*
+	 * Any context may raise (a NIC does from ndo_start_xmit, in
+	 * softirq), so no vm->lock here: vm->running is cleared before its
+	 * thread leaves DENALI_RUN, and a task_struct is freed only after an
+	 * RCU grace period, so one read under rcu_read_lock() can be kicked.
+	 */
+	rcu_read_lock();
+	running = READ_ONCE(vm->running);
 	if (running && running != current)
 		kick_process(running);
-	spin_unlock(&vm->lock);
+	rcu_read_unlock();
 }
 
 /* ---- 3. delivery and upcall_return --------------------------------------- */
