@@ -13,6 +13,7 @@
 
 #define EIO		5	/* libilwaco's own: the console took nothing */
 #define EFAULT		14	/* an argument points outside guest memory */
+#define EBUSY		16	/* already done, once only (net_setup) */
 #define EINVAL		22	/* an argument has a value the call refuses */
 
 /*
