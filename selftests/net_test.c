@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net_test: the virtual NIC, as Linux's own tools see it.
+ *
+ * Each VM's NIC is a net_device; frames go to and from guests through a
+ * packet socket on it (or on a bridge it is a port of), and the counters
+ * are the device's (sysfs, as `ip -s link` reads them) and ethtool's.
+ * The guests are guests/reflector (every frame back, MACs swapped) and
+ * selftests/guests/net_hostile (breaks the rings on purpose).
+ */
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#include "kselftest_harness.h"
+#include "denali_util.h"
+
+#define MEM		(8ull << 20)
+#define ECHO_TYPE	0x88b6		/* reflected as it is */
+#define HOPS_TYPE	0x88b5		/* reflected with one hop less */
+#define FRAME_MAX	1514
+
+/* ---- VMs with NICs, each run by a thread ------------------------------ */
+
+struct net_vm {
+	int fd;
+	uint32_t id;
+	pthread_t thread;
+	atomic_int stop, done;
+	struct denali_run run;
+	int ret;
+};
+
+static void on_kick(int sig)
+{
+}
+
+static void *net_vm_main(void *arg)
+{
+	struct net_vm *v = arg;
+
+	while (!atomic_load(&v->stop)) {
+		v->ret = denali_run(v->fd, &v->run);
+		if (v->ret != -EINTR)
+			break;
+	}
+	atomic_store(&v->done, 1);
+	return NULL;
+}
+
+/* The path of a guest image: guests/ beside us, or build/guests/. */
+static int guest_image(const char *name)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int fd;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	fd = denali_guest_image(name);
+	if (fd >= 0)
+		return fd;
+	snprintf(path, sizeof(path), "%s/../../guests/%s.img", dirname(exe),
+		 name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Create a VM of @image with @nnics NICs named @names (NULL: defaults),
+ * boot argument @arg (or none), start its runner thread, and wait until
+ * its console says @ready.  0 or -errno, with the module's sentence in
+ * @err.
+ */
+static int net_vm_start(struct net_vm *v, const char *image, const char *arg,
+			unsigned int nnics, const char *const *names,
+			const char *ready, char *err)
+{
+	struct denali_nic_config nics[DENALI_NIC_MAX];
+	struct denali_create_vm c;
+	const char *argv[2] = { image, arg };
+	char args[128], buf[4096];
+	int img, dev, i;
+	ssize_t n;
+	size_t got = 0;
+
+	memset(v, 0, sizeof(*v));
+	memset(nics, 0, sizeof(nics));
+	for (i = 0; names && i < (int)nnics; i++)
+		snprintf(nics[i].ifname, sizeof(nics[i].ifname), "%s",
+			 names[i]);
+	img = guest_image(image);
+	if (img < 0)
+		return img;
+	memset(&c, 0, sizeof(c));
+	c.mem_size = MEM;
+	c.image_fd = img;
+	if (arg) {
+		c.args = (uintptr_t)args;
+		c.args_len = denali_pack_args(args, sizeof(args), argv, 2);
+	}
+	c.nics = nnics ? (uintptr_t)nics : 0;
+	c.nic_count = nnics;
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	v->fd = ioctl(dev, DENALI_CREATE_VM, &c);
+	if (v->fd < 0)
+		v->fd = -errno;
+	close(dev);
+	close(img);
+	if (err)
+		memcpy(err, c.error, DENALI_ERROR_MAX);
+	if (v->fd < 0)
+		return v->fd;
+	v->id = c.id;
+	if (pthread_create(&v->thread, NULL, net_vm_main, v))
+		return -EAGAIN;
+	/* Until the guest says it is ready (60 s at most). */
+	for (i = 0; i < 6000 && ready; i++) {
+		n = read(v->fd, buf + got, sizeof(buf) - 1 - got);
+		if (n > 0)
+			got += n;
+		buf[got] = '\0';
+		if (strstr(buf, ready))
+			return 0;
+		if (atomic_load(&v->done))
+			break;
+		denali_sleep_ms(10);
+	}
+	return ready ? -ETIMEDOUT : 0;
+}
+
+/* Stop the runner (signals until it is out) and close the VM. */
+static void net_vm_end(struct net_vm *v)
+{
+	int i;
+
+	if (v->fd < 0)
+		return;
+	atomic_store(&v->stop, 1);
+	for (i = 0; i < 1000 && !atomic_load(&v->done); i++) {
+		pthread_kill(v->thread, SIGUSR1);
+		denali_sleep_ms(5);
+	}
+	pthread_join(v->thread, NULL);
+	close(v->fd);
+	v->fd = -1;
+}
+
+/* Wait until the runner is out (the VM stopped); true if it did. */
+static bool net_vm_wait_stopped(struct net_vm *v, long ms)
+{
+	long i;
+
+	for (i = 0; i < ms / 10 && !atomic_load(&v->done); i++)
+		denali_sleep_ms(10);
+	return atomic_load(&v->done);
+}
+
+/* ---- links, sockets and counters --------------------------------------- */
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static unsigned long long counter(const char *ifname, const char *name)
+{
+	char path[256];
+	unsigned long long v = ~0ull;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
+		 ifname, name);
+	f = fopen(path, "r");
+	if (!f)
+		return ~0ull;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = ~0ull;
+	fclose(f);
+	return v;
+}
+
+/*
+ * The guest's MAC behind interface @ifname: the interface's own, with the
+ * first byte the guest's default 0x02 instead of the host end's 0xfe.
+ */
+static int read_mac(const char *ifname, uint8_t mac[6])
+{
+	char path[256];
+	unsigned int m[6];
+	FILE *f;
+	int i, n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5]);
+	fclose(f);
+	for (i = 0; i < 6; i++)
+		mac[i] = m[i];
+	if (mac[0] != 0xfe)
+		return -EINVAL;
+	mac[0] = 0x02;
+	return n == 6 ? 0 : -EINVAL;
+}
+
+/* A packet socket on @ifname (which is brought up), all protocols. */
+static int packet_socket(const char *ifname)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int s;
+
+	if (sh("ip link set dev %s up", ifname))
+		return -EIO;
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (s < 0)
+		return -errno;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = if_nametoindex(ifname);
+	if (!sll.sll_ifindex || bind(s, (void *)&sll, sizeof(sll))) {
+		close(s);
+		return -ENODEV;
+	}
+	return s;
+}
+
+static void make_frame(uint8_t *f, unsigned int len, const uint8_t dst[6],
+		       const uint8_t src[6], unsigned int type,
+		       unsigned int seed)
+{
+	unsigned int i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = type >> 8;
+	f[13] = type;
+	for (i = 14; i < len; i++)
+		f[i] = (uint8_t)(i * 7 + seed);
+}
+
+/*
+ * The next incoming frame of EtherType @type on @s within @ms, into @buf;
+ * its length, 0 on timeout.
+ */
+static int recv_type(int s, uint8_t *buf, unsigned int type, int ms)
+{
+	struct sockaddr_ll from;
+	socklen_t fl;
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	ssize_t n;
+
+	while (poll(&p, 1, ms) == 1) {
+		fl = sizeof(from);
+		n = recvfrom(s, buf, FRAME_MAX + 4, 0, (void *)&from, &fl);
+		if (n < 14 || from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		if (((buf[12] << 8) | buf[13]) == type)
+			return n;
+	}
+	return 0;
+}
+
+static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+
+/* Send @len bytes to @vm_mac on @s and check the reflection, byte-exact. */
+static bool echo_once(struct __test_metadata *_metadata, int s,
+		      const uint8_t vm_mac[6], unsigned int len,
+		      unsigned int seed)
+{
+	uint8_t out[FRAME_MAX], in[FRAME_MAX + 4];
+	int n;
+
+	make_frame(out, len, vm_mac, host_mac, ECHO_TYPE, seed);
+	if (send(s, out, len, 0) != (ssize_t)len) {
+		TH_LOG("send of %u bytes: %s", len, strerror(errno));
+		return false;
+	}
+	n = recv_type(s, in, ECHO_TYPE, 5000);
+	if (n != (int)len || memcmp(in, host_mac, 6) ||
+	    memcmp(in + 6, vm_mac, 6) || memcmp(in + 12, out + 12, len - 12)) {
+		TH_LOG("%u bytes sent, %d came back (or not the same bytes)",
+		       len, n);
+		return false;
+	}
+	return true;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+FIXTURE(net) {
+	struct net_vm vm[3];
+};
+
+FIXTURE_SETUP(net)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		self->vm[i].fd = -1;
+	ASSERT_EQ(0, denali_ensure_loaded());
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	if (system("ip -V >/dev/null 2>&1"))
+		SKIP(return, "no iproute2 here");
+	/*
+	 * The host's own IPv6 chatter (router solicitations, DAD) would be
+	 * frames to the guests too: the counts here are the test's alone.
+	 */
+	sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
+	sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null");
+}
+
+FIXTURE_TEARDOWN(net)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		net_vm_end(&self->vm[i]);
+	sh("ip link del dntest-br >/dev/null 2>&1");
+	sh("ip netns del dntest >/dev/null 2>&1");
+}
+
+/* Every size from the smallest frame to the MTU, reflected byte-exact. */
+TEST_F_TIMEOUT(net, reflector_echoes_every_size, 600)
+{
+	const char *names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX];
+	unsigned long long tx0, rx0;
+	uint8_t mac[6];
+	unsigned int len, bad = 0;
+	int s;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	s = packet_socket("dntest0");
+	ASSERT_LE(0, s);
+	tx0 = counter("dntest0", "tx_packets");
+	rx0 = counter("dntest0", "rx_packets");
+	for (len = 60; len <= 1514 && bad < 5; len++)
+		bad += !echo_once(_metadata, s, mac, len, len);
+	EXPECT_EQ(0, bad);
+	/* What Linux sent on the device the guest received, and back. */
+	EXPECT_EQ(1455, counter("dntest0", "tx_packets") - tx0);
+	EXPECT_EQ(1455, counter("dntest0", "rx_packets") - rx0);
+	EXPECT_EQ(0, counter("dntest0", "tx_dropped"));
+	close(s);
+}
+
+/*
+ * A guest that never reads: exactly the buffers it posted are filled,
+ * every other frame is dropped and counted; the host keeps nothing, and
+ * a second VM's traffic is untouched meanwhile.
+ */
+TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
+{
+	const char *sink[] = { "dntest0" }, *refl[] = { "dntest1" };
+	uint8_t smac[6], rmac[6], f[FRAME_MAX];
+	char err[DENALI_ERROR_MAX];
+	int s, r, i, ok = 0;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", "sink", 1, sink,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, net_vm_start(&self->vm[1], "reflector", NULL, 1, refl,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", smac));
+	ASSERT_EQ(0, read_mac("dntest1", rmac));
+	s = packet_socket("dntest0");
+	r = packet_socket("dntest1");
+	ASSERT_LE(0, s);
+	ASSERT_LE(0, r);
+	for (i = 0; i < 3000; i++) {
+		make_frame(f, 100, smac, host_mac, ECHO_TYPE, i);
+		/* The qdisc may push back: that is no loss of ours. */
+		while (send(s, f, 100, 0) != 100)
+			denali_sleep_ms(1);
+		if (i % 300 == 0)
+			ok += echo_once(_metadata, r, rmac, 200, i);
+	}
+	denali_sleep_ms(200);
+	/* 128 buffers posted, 128 frames delivered; 2872 dropped. */
+	EXPECT_EQ(128, counter("dntest0", "tx_packets"));
+	EXPECT_EQ(2872, counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(10, ok);
+	close(s);
+	close(r);
+}
+
+/* A receive ring whose buffer lies outside guest memory stops the VM. */
+TEST_F_TIMEOUT(net, bad_receive_buffer_stops_only_that_vm, 300)
+{
+	const char *names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX];
+	uint8_t mac[6], f[64];
+	int s;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "net_hostile", "rx-addr", 1,
+				  names, "ready", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	s = packet_socket("dntest0");
+	ASSERT_LE(0, s);
+	make_frame(f, 64, mac, host_mac, ECHO_TYPE, 1);
+	ASSERT_EQ(64, send(s, f, 64, 0));
+	ASSERT_TRUE(net_vm_wait_stopped(&self->vm[0], 10000));
+	EXPECT_EQ(0, self->vm[0].ret);
+	EXPECT_EQ(DENALI_STOP_CRASH, self->vm[0].run.reason);
+	EXPECT_EQ(DENALI_CRASH_NET, self->vm[0].run.crash.cause);
+	EXPECT_NE(NULL, strstr(self->vm[0].run.crash.description,
+			       "nic0 rx desc 0: addr"))
+		TH_LOG("%s", self->vm[0].run.crash.description);
+	/* The stopped VM's interface has no carrier; frames are dropped. */
+	EXPECT_EQ(64, send(s, f, 64, 0));
+	close(s);
+}
+
+/* Each broken transmit ring stops the VM with its own report. */
+TEST_F_TIMEOUT(net, bad_transmit_rings_stop_the_vm, 300)
+{
+	static const struct {
+		const char *mode, *what;
+	} cases[] = {
+		{ "tx-addr", "nic0 tx desc 0: addr 0x3000 not guest memory" },
+		{ "tx-len", "nic0 tx desc 0: len 9 not in [14, 1518]" },
+		{ "tx-avail", "nic0 tx ring: avail 1000 > used 0 + 4" },
+	};
+	char err[DENALI_ERROR_MAX];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, net_vm_start(&self->vm[0], "net_hostile",
+					  cases[i].mode, 1, NULL, NULL, err))
+			TH_LOG("%s", err);
+		ASSERT_TRUE(net_vm_wait_stopped(&self->vm[0], 20000));
+		EXPECT_EQ(DENALI_STOP_CRASH, self->vm[0].run.reason);
+		EXPECT_EQ(DENALI_CRASH_NET, self->vm[0].run.crash.cause);
+		EXPECT_STREQ(cases[i].what, self->vm[0].run.crash.description);
+		net_vm_end(&self->vm[0]);
+	}
+}
+
+/* net_setup refuses each bad request with its errno. */
+TEST_F_TIMEOUT(net, net_setup_refuses_bad_requests, 300)
+{
+	char err[DENALI_ERROR_MAX];
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "net_hostile", "setup", 1,
+				  NULL, NULL, err)) TH_LOG("%s", err);
+	ASSERT_TRUE(net_vm_wait_stopped(&self->vm[0], 20000));
+	EXPECT_EQ(DENALI_STOP_EXIT, self->vm[0].run.reason);
+	EXPECT_EQ(0, self->vm[0].run.exit_status);
+}
+
+/* Create with @count of @nics; the errno, the module's sentence in @err. */
+static int try_nics(int dev, int img, struct denali_nic_config *nics,
+		    unsigned int count, char *err)
+{
+	struct denali_create_vm c;
+	int fd, saved;
+
+	memset(&c, 0, sizeof(c));
+	c.mem_size = MEM;
+	c.image_fd = img;
+	c.nics = (uintptr_t)nics;
+	c.nic_count = count;
+	fd = ioctl(dev, DENALI_CREATE_VM, &c);
+	saved = errno;
+	memcpy(err, c.error, DENALI_ERROR_MAX);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return saved;
+}
+
+/* Bad NIC configs: a precise sentence each, and no interface left. */
+TEST_F(net, create_refuses_bad_nic_configs)
+{
+	struct denali_nic_config nics[DENALI_NIC_MAX + 1];
+	char err[DENALI_ERROR_MAX];
+	int img, dev;
+
+	img = guest_image("reflector");
+	ASSERT_LE(0, img);
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+
+	memset(nics, 0, sizeof(nics));
+	EXPECT_EQ(EINVAL, try_nics(dev, img, nics, DENALI_NIC_MAX + 1, err));
+	EXPECT_NE(NULL, strstr(err, "at most 8 NICs")) TH_LOG("%s", err);
+	nics[0].flags = 2;
+	EXPECT_EQ(EINVAL, try_nics(dev, img, nics, 1, err));
+	EXPECT_NE(NULL, strstr(err, "NIC 0: flags, pad and reserved"))
+		TH_LOG("%s", err);
+	nics[0].flags = DENALI_NIC_MAC;
+	nics[0].mac[0] = 1;	/* multicast */
+	EXPECT_EQ(EINVAL, try_nics(dev, img, nics, 1, err));
+	EXPECT_NE(NULL, strstr(err, "not a unicast MAC")) TH_LOG("%s", err);
+	memset(nics, 0, sizeof(nics));
+	strcpy(nics[1].ifname, "bad/name");
+	EXPECT_EQ(EINVAL, try_nics(dev, img, nics, 2, err));
+	EXPECT_NE(NULL, strstr(err, "NIC 1: 'bad/name' is not a valid interface name"))
+		TH_LOG("%s", err);
+	strcpy(nics[1].ifname, "lo");
+	EXPECT_EQ(EEXIST, try_nics(dev, img, nics, 2, err));
+	EXPECT_NE(NULL, strstr(err, "NIC 1: an interface named 'lo' exists already"))
+		TH_LOG("%s", err);
+	EXPECT_EQ(EFAULT, try_nics(dev, img, (void *)16, 1, err));
+	/* A failed creation leaves no interface behind. */
+	EXPECT_NE(0, sh("ip link show | grep -q ' dn[0-9]'"));
+	close(dev);
+	close(img);
+}
+
+/* Three NICs: each answers on its own interface, with its own MAC. */
+TEST_F_TIMEOUT(net, three_nics_each_answer, 300)
+{
+	const char *names[] = { "dntest0", "dntest1", "dntest2" };
+	char err[DENALI_ERROR_MAX];
+	uint8_t mac[3][6];
+	int s, i;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 3, names,
+				  "3 NICs up", err)) TH_LOG("%s", err);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, read_mac(names[i], mac[i]));
+	EXPECT_NE(0, memcmp(mac[0], mac[1], 6));
+	EXPECT_NE(0, memcmp(mac[1], mac[2], 6));
+	for (i = 0; i < 3; i++) {
+		s = packet_socket(names[i]);
+		ASSERT_LE(0, s);
+		EXPECT_TRUE(echo_once(_metadata, s, mac[i], 100 + i, i));
+		close(s);
+		EXPECT_EQ(1, counter(names[i], "tx_packets"));
+	}
+}
+
+/*
+ * Two VMs on one Linux bridge talk to each other: a frame with three hops
+ * goes A, B, A, B and stops; the interfaces count exactly that.
+ */
+TEST_F_TIMEOUT(net, two_vms_on_a_bridge, 300)
+{
+	const char *a[] = { "dntestA" }, *b[] = { "dntestB" };
+	uint8_t amac[6], bmac[6], f[64];
+	char err[DENALI_ERROR_MAX];
+	int s;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, a,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, net_vm_start(&self->vm[1], "reflector", NULL, 1, b,
+				  "NICs up", err)) TH_LOG("%s", err);
+	/* The machine's kernel may not load modules on demand: ask. */
+	sh("modprobe bridge 2>/dev/null");
+	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntestA master dntest-br && ip link set dntestB master dntest-br && ip link set dntestA up && ip link set dntestB up"));
+	ASSERT_EQ(0, read_mac("dntestA", amac));
+	ASSERT_EQ(0, read_mac("dntestB", bmac));
+	/* Straight to A (not through the bridge, which would flood it). */
+	s = packet_socket("dntestA");
+	ASSERT_LE(0, s);
+	make_frame(f, 64, amac, bmac, HOPS_TYPE, 0);
+	f[14] = 3;
+	ASSERT_EQ(64, send(s, f, 64, 0));
+	denali_sleep_ms(1000);
+	/* A got the host's frame and B's; it sent two.  B got two, sent one. */
+	EXPECT_EQ(2, counter("dntestA", "tx_packets"));
+	EXPECT_EQ(2, counter("dntestA", "rx_packets"));
+	EXPECT_EQ(2, counter("dntestB", "tx_packets"));
+	EXPECT_EQ(1, counter("dntestB", "rx_packets"));
+	close(s);
+}
+
+/* The interface works in another network namespace, and only there. */
+TEST_F_TIMEOUT(net, interface_in_another_namespace, 300)
+{
+	const char *names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX];
+	uint8_t mac[6];
+	pid_t pid;
+	int status, ns, s;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	ASSERT_EQ(0, sh("ip netns add dntest && ip link set dntest0 netns dntest"));
+	EXPECT_EQ(0u, if_nametoindex("dntest0"));
+	pid = fork();
+	if (pid == 0) {
+		ns = open("/var/run/netns/dntest", O_RDONLY);
+		if (ns < 0 || setns(ns, CLONE_NEWNET))
+			_exit(2);
+		s = packet_socket("dntest0");
+		_exit(s >= 0 && echo_once(_metadata, s, mac, 300, 3) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* ethtool -S counts what the test sent; ethtool -i names the driver. */
+TEST_F_TIMEOUT(net, ethtool_counters, 300)
+{
+	const char *names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX], line[256];
+	unsigned long long v, to_guest = ~0ull, from_guest = ~0ull;
+	uint8_t mac[6];
+	int s, i;
+	FILE *f;
+
+	if (system("ethtool --version >/dev/null 2>&1"))
+		SKIP(return, "no ethtool here");
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	s = packet_socket("dntest0");
+	ASSERT_LE(0, s);
+	for (i = 0; i < 25; i++)
+		ASSERT_TRUE(echo_once(_metadata, s, mac, 60 + i, i));
+	close(s);
+	EXPECT_EQ(0, sh("ethtool -i dntest0 | grep -q '^driver: denali'"));
+	f = popen("ethtool -S dntest0", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " to_guest_packets: %llu", &v) == 1)
+			to_guest = v;
+		if (sscanf(line, " from_guest_packets: %llu", &v) == 1)
+			from_guest = v;
+	}
+	pclose(f);
+	EXPECT_EQ(25, to_guest);
+	EXPECT_EQ(25, from_guest);
+}
+
+/*
+ * Destroying VMs while frames pour in: the interfaces go, nothing is
+ * left behind (the module unloads in module_test's last step).
+ */
+TEST_F_TIMEOUT(net, destroy_with_frames_in_flight, 300)
+{
+	const char *names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX];
+	struct denali_vm_ref ref;
+	uint8_t mac[6], f[200];
+	int s, dev, i, round;
+
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1,
+					  names, "NICs up", err))
+			TH_LOG("%s", err);
+		ASSERT_EQ(0, read_mac("dntest0", mac));
+		s = packet_socket("dntest0");
+		ASSERT_LE(0, s);
+		make_frame(f, 200, mac, host_mac, ECHO_TYPE, round);
+		for (i = 0; i < 500; i++)
+			send(s, f, 200, MSG_DONTWAIT);
+		memset(&ref, 0, sizeof(ref));
+		ref.id = self->vm[0].id;
+		ASSERT_EQ(0, ioctl(dev, DENALI_DESTROY_VM, &ref));
+		for (i = 0; i < 500; i++)
+			send(s, f, 200, MSG_DONTWAIT);
+		close(s);
+		EXPECT_EQ(0u, if_nametoindex("dntest0"));
+		net_vm_end(&self->vm[0]);
+	}
+	close(dev);
+}
+
+TEST_HARNESS_MAIN
