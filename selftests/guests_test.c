@@ -4,8 +4,7 @@
  * selftests/guests/ states what it expects (its top comment); this checks
  * that the module delivers it, console and exit status alike.
  */
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
 
 #define MEM (4ull << 20)
 
@@ -18,9 +17,8 @@ FIXTURE(guest) {
 FIXTURE_SETUP(guest)
 {
 	self->vm = -1;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 }
 
 FIXTURE_TEARDOWN(guest)

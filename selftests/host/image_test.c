@@ -5,7 +5,7 @@
  * every rule of image.h gets a test that breaks exactly that rule, with
  * the numbers an attacker would pick (values near 2^64, sums that wrap),
  * and every refusal must carry a message that says what is wrong.  The
- * images come from selftests/elf_builder.h, the same builder the in-VM
+ * images come from selftests/lib/elf_builder.h, the same builder the in-VM
  * tests use for their guests.
  */
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "../elf_builder.h"
+#include "elf_builder.h"
 #include "image.h"
 #include "uapi/denali.h"
 
