@@ -174,7 +174,7 @@ static void denali_chrdev_exit(void)
 	unregister_chrdev_region(denali_devt, 1);
 }
 
-static int __init denali_init(void)
+static int __init denali_module_init(void)
 {
 	int err;
 
@@ -191,15 +191,15 @@ static int __init denali_init(void)
 	return 0;
 }
 
-static void __exit denali_exit(void)
+static void __exit denali_module_exit(void)
 {
 	denali_chrdev_exit();
 	denali_switcher_exit();
 	pr_info("unloaded\n");
 }
 
-module_init(denali_init);
-module_exit(denali_exit);
+module_init(denali_module_init);
+module_exit(denali_module_exit);
 
 MODULE_DESCRIPTION("Denali: lightweight para-virtual machines in ring 3");
 MODULE_LICENSE("GPL");

@@ -21,6 +21,7 @@
 #include <asm/trapnr.h>
 
 #include "exits.h"
+#include "hypercalls.h"
 #include "vm.h"
 
 static const char *const vector_names[32] = {
@@ -206,7 +207,7 @@ static void describe_page_fault(char *buf, size_t len, u64 err, u64 cr2)
 	snprintf(buf, len, "page fault: %s at 0x%llx (%s)", access, cr2, why);
 }
 
-static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit *e)
+static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit_info *e)
 {
 	struct denali_crash *c = &vm->crash;
 	const struct denali_frame *r = &vm->vcpu.regs;
@@ -273,7 +274,7 @@ void denali_crash_vregs(struct denali_vm *vm, const char *fmt, ...)
 	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
 }
 
-bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *e)
+bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit_info *e)
 {
 	const struct denali_frame *r = &vm->vcpu.regs;
 	u8 insn[16];

@@ -331,7 +331,7 @@ static void pass_machine_check(const struct denali_frame *f, bool user)
  * handed to Linux before returning.  Returns the exit code of
  * denali_switcher_run() and fills @exit.
  */
-static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
+static unsigned int round_trip(struct denali_vm *vm, struct denali_exit_info *exit)
 {
 	unsigned int cpu = smp_processor_id();
 	struct host_cpu_state *hc = this_cpu_ptr(&host_cpu);
@@ -411,7 +411,7 @@ static void fill_report(struct denali_vm *vm, struct denali_run *run)
 
 long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 {
-	struct denali_exit exit;
+	struct denali_exit_info exit;
 	long ret = 0;
 
 	if (!mutex_trylock(&vm->run_lock))

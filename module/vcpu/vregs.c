@@ -37,6 +37,7 @@
 
 #include "exits.h"
 #include "vm.h"
+#include "vregs.h"
 
 /* ---- 1. the read-only page and the clock ---------------------------- */
 
