@@ -143,11 +143,11 @@ TEST_F_TIMEOUT(ops, thousand_create_run_destroy_cycles_keep_memory_flat,
 /* ---- 8. tracepoints ------------------------------------------------------ */
 
 /*
- * denali:denali_entry and denali:denali_exit record every round trip: a
- * guest making NULL_CALLS null hypercalls and then exiting shows at least
- * that many exits plus one, exactly that many plus one of them through
- * the hypercall vector, one entry for each exit, and as many exits as the
- * VM's own statistics count.
+ * denali:denali_vm_entry and denali:denali_vm_exit record every round
+ * trip: a guest making NULL_CALLS null hypercalls and then exiting shows
+ * at least that many exits plus one, exactly that many plus one of them
+ * through the hypercall vector, one entry for each exit, and as many
+ * exits as the VM's own statistics count.
  */
 TEST_F_TIMEOUT(ops, tracepoints_record_round_trips, TEST_TIMEOUT_S)
 {
@@ -163,7 +163,7 @@ TEST_F_TIMEOUT(ops, tracepoints_record_round_trips, TEST_TIMEOUT_S)
 		return;
 	if (access(TRACING "/trace", F_OK))
 		SKIP(return, "no tracefs at %s", TRACING);
-	ASSERT_EQ(0, access(TRACE_EVENTS "/denali_exit/enable", W_OK));
+	ASSERT_EQ(0, access(TRACE_EVENTS "/denali_vm_exit/enable", W_OK));
 
 	self->tracing = true;
 	ASSERT_EQ(0, denali_read_line(TRACING "/tracing_on", on, sizeof(on)));
@@ -172,8 +172,10 @@ TEST_F_TIMEOUT(ops, tracepoints_record_round_trips, TEST_TIMEOUT_S)
 		ASSERT_EQ(0, denali_write_file(TRACING "/tracing_on", "1"));
 	}
 	trace_clear();
-	ASSERT_EQ(0, denali_write_file(TRACE_EVENTS "/denali_entry/enable", "1"));
-	ASSERT_EQ(0, denali_write_file(TRACE_EVENTS "/denali_exit/enable", "1"));
+	ASSERT_EQ(0, denali_write_file(TRACE_EVENTS "/denali_vm_entry/enable",
+				       "1"));
+	ASSERT_EQ(0, denali_write_file(TRACE_EVENTS "/denali_vm_exit/enable",
+				       "1"));
 
 	image = CODE_IMAGE(null_calls);
 	ASSERT_LE(0, image);
@@ -185,10 +187,11 @@ TEST_F_TIMEOUT(ops, tracepoints_record_round_trips, TEST_TIMEOUT_S)
 	EXPECT_EQ(0, run.exit_status);
 	trace_events_enable("0");
 
-	snprintf(exit_tag, sizeof(exit_tag), "denali_exit: vm %u exit ", id);
-	snprintf(hc_tag, sizeof(hc_tag), "denali_exit: vm %u exit %#x ", id,
+	snprintf(exit_tag, sizeof(exit_tag), "denali_vm_exit: vm %u exit ", id);
+	snprintf(hc_tag, sizeof(hc_tag), "denali_vm_exit: vm %u exit %#x ", id,
 		 DENALI_HYPERCALL_VECTOR);
-	snprintf(entry_tag, sizeof(entry_tag), "denali_entry: vm %u rip ", id);
+	snprintf(entry_tag, sizeof(entry_tag), "denali_vm_entry: vm %u rip ",
+		 id);
 	trace = fopen(TRACING "/trace", "re");
 	ASSERT_NE(NULL, trace);
 	while (fgets(line, sizeof(line), trace)) {

@@ -183,8 +183,8 @@ FIXTURE_SETUP(ops)
 
 static inline void trace_events_enable(const char *value)
 {
-	denali_write_file(TRACE_EVENTS "/denali_entry/enable", value);
-	denali_write_file(TRACE_EVENTS "/denali_exit/enable", value);
+	denali_write_file(TRACE_EVENTS "/denali_vm_entry/enable", value);
+	denali_write_file(TRACE_EVENTS "/denali_vm_exit/enable", value);
 }
 
 /* Opening the trace file for writing with O_TRUNC empties the buffer. */

@@ -343,7 +343,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit_info *ex
 	denali_aspace_enter_cpu(&vm->as, cpu);
 	host_save(vm, hc, &hs);		/* first: reads the host's GS base */
 	load_guest(pcpu, vm, hc);
-	trace_denali_entry(vm->id, pcpu->regs.rip);
+	trace_denali_vm_entry(vm->id, pcpu->regs.rip);
 	/* Same CPU, interrupts off: a raw TSC delta, converted when read. */
 	start = rdtsc();
 
@@ -374,7 +374,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit_info *ex
 	if (code >= FIRST_EXTERNAL_VECTOR && code < 256 &&
 	    code != IA32_SYSCALL_VECTOR)
 		denali_call_host_handler(denali_host_handler(code));
-	trace_denali_exit(vm->id, code, vm->vcpu.regs.rip);
+	trace_denali_vm_exit(vm->id, code, vm->vcpu.regs.rip);
 	return code;
 }
 
