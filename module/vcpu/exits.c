@@ -21,6 +21,7 @@
 #include <asm/trapnr.h>
 
 #include "exits.h"
+#include "guest_regs.h"
 #include "hypercalls.h"
 #include "vm.h"
 
@@ -169,24 +170,9 @@ static void fill_regs(struct denali_regs *out, const struct denali_vcpu *v)
 {
 	const struct denali_frame *r = &v->regs;
 
-	out->rax = r->rax;
-	out->rbx = r->rbx;
-	out->rcx = r->rcx;
-	out->rdx = r->rdx;
-	out->rsi = r->rsi;
-	out->rdi = r->rdi;
-	out->rbp = r->rbp;
-	out->rsp = r->rsp;
-	out->r8 = r->r8;
-	out->r9 = r->r9;
-	out->r10 = r->r10;
-	out->r11 = r->r11;
-	out->r12 = r->r12;
-	out->r13 = r->r13;
-	out->r14 = r->r14;
-	out->r15 = r->r15;
-	out->rip = r->rip;
-	out->rflags = r->rflags;
+#define COPY_REG(reg)	(out->reg = r->reg)
+	DENALI_GUEST_REGS(COPY_REG);
+#undef COPY_REG
 	out->fs_base = v->fs_base;
 	out->gs_base = v->gs_base;
 	out->cs = r->cs;
