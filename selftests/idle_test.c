@@ -71,22 +71,6 @@ static bool wait_idle_sleeps(int vm, unsigned long long n)
 	return st.idle_sleeps >= n;
 }
 
-/* ---- runners ------------------------------------------------------------- */
-
-/*
- * End @r whatever state its VM is in: destroy the VM (id @id) so that
- * its DENALI_RUN returns, and join it.  For teardown after a failure.
- */
-static void runner_end(struct denali_runner *r, __u32 id)
-{
-	if (!r->created)
-		return;
-	denali_destroy_id(id);
-	if (!denali_runner_wait(r, HANG_MS))
-		pthread_detach(r->thread);
-	r->created = false;
-}
-
 /* ---- one guest at a time ------------------------------------------------- */
 
 FIXTURE(idle) {
@@ -107,7 +91,7 @@ FIXTURE_SETUP(idle)
 
 FIXTURE_TEARDOWN(idle)
 {
-	runner_end(&self->r, self->id);
+	denali_runner_end(&self->r, self->id, HANG_MS);
 	if (self->vm >= 0)
 		close(self->vm);
 }

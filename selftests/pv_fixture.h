@@ -91,11 +91,7 @@ FIXTURE_SETUP(pv)
 /* End whatever a failed test left running, then close its VM. */
 FIXTURE_TEARDOWN(pv)
 {
-	if (self->r.created) {
-		denali_destroy_id(self->id);
-		if (!denali_runner_wait(&self->r, HANG_MS))
-			pthread_detach(self->r.thread);
-	}
+	denali_runner_end(&self->r, self->id, HANG_MS);
 	if (self->vm >= 0)
 		close(self->vm);
 }

@@ -422,9 +422,10 @@ static void sleep_keeping_ymm(const unsigned char *in, unsigned char *out)
 /*
  * A guest scribbling on its vector registers shares CPU 0 with a host
  * thread that sleeps 200 times, leaving the CPU to it: the host thread's
- * registers must come back every time.  (Guards the reload of the guest's FPU state
- * before each entry: without it the guest ran on whatever registers were
- * live, another task's, and that task got them back changed.)
+ * registers must come back every time.  (Guards the reload of the
+ * guest's FPU state before each entry: without it the guest ran on
+ * whatever registers were live, another task's, and that task got them
+ * back changed.)
  */
 TEST_F(state, host_tasks_keep_their_vector_registers_beside_a_guest)
 {

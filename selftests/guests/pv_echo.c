@@ -13,9 +13,9 @@
  * empty, idles until DENALI_IRQ_CONSOLE is pending, takes it and reads
  * again, until TOTAL bytes have come.
  *
- * Expected: exit 0 and "DENALI-TEST: done echo: TOTAL bytes in order, W wake-ups\n".  A
- * wrong byte prints its offset, the byte and the one expected, and exits
- * 1.
+ * Expected: exit 0 and "DENALI-TEST: done echo: TOTAL bytes in order,
+ * W wake-ups\n".  A wrong byte prints its offset, the byte and the one
+ * expected, and exits 1.
  */
 #include "pv_check.h"
 

@@ -21,8 +21,8 @@
  *	(nothing), "cs" (cs = 0x10, a kernel selector), "ss" (ss = 0x18),
  *	"iopl" (IOPL 3 and NT set in rflags), "rip ADDR" (rip = ADDR),
  *	"jump" (rip = a function that exits with PV_JUMP_STATUS).  A guest
- *	that resumes prints "DENALI-TEST: done frame: resumed with rflags 0xF\n" and exits 0
- *	if IOPL and NT are clear, else 1.
+ *	that resumes prints "DENALI-TEST: done frame: resumed with
+ *	rflags 0xF\n" and exits 0 if IOPL and NT are clear, else 1.
  *
  *   bogus
  *	Sets pending bits outside DENALI_IRQ_ALL.  With interrupts enabled

@@ -10,17 +10,18 @@
  *	taking the pending bits after each.  Every idle must return 0, last
  *	at least its timeout by the VM's clock, and leave exactly
  *	DENALI_IRQ_TIMER pending.  Also checks that idle(0) returns 0.
- *	Expected: exit 0 and a last line "DENALI-TEST: done timeouts: N idles, slept at
- *	least S ns\n"; S, the sum of the timeouts, is what the host's own
- *	clock must also see pass.
+ *	Expected: exit 0 and a last line "DENALI-TEST: done timeouts: N
+ *	idles, slept at least S ns\n"; S, the sum of the timeouts, is
+ *	what the host's own clock must also see pass.
  *
  *   once TIMEOUT BITS
  *	One idle(TIMEOUT) (a number, or "forever"), then takes the pending
  *	bits: they must be exactly BITS, and if BITS holds
  *	DENALI_IRQ_TIMER the idle must have lasted TIMEOUT by the VM's
- *	clock.  Expected: exit 0 and "DENALI-TEST: done once: woke after N ns with bits
- *	0xB\n".  For the host to raise bits before the run, or while the
- *	guest sleeps, or to interrupt the sleep with a signal or a destroy.
+ *	clock.  Expected: exit 0 and "DENALI-TEST: done once: woke after
+ *	N ns with bits 0xB\n".  For the host to raise bits before the
+ *	run, or while the guest sleeps, or to interrupt the sleep with a
+ *	signal or a destroy.
  *
  * Any failure prints "DENALI-TEST: fail pv_idle.c:LINE: ..." and exits 1.
  */

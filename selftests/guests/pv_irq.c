@@ -9,8 +9,8 @@
  *	The host raised BITS (any number of times) before the first run.
  *	Installs the handler and enables interrupts: exactly one upcall
  *	must come, carrying exactly BITS, and no other after a few more
- *	entries (null hypercalls, a yield).  Expected: exit 0 and "DENALI-TEST: done batch: 1
- *	upcall with bits 0xBITS\n".
+ *	entries (null hypercalls, a yield).  Expected: exit 0 and
+ *	"DENALI-TEST: done batch: 1 upcall with bits 0xBITS\n".
  *
  *   masked
  *	With the handler installed but interrupts disabled:
@@ -24,7 +24,8 @@
  *	   with no upcall;
  *	4. enables interrupts: exactly one upcall must come, with USER(1),
  *	   USER(2) and USER(3).
- *	Expected: exit 0 and "DENALI-TEST: done masked: N spins, 1 upcall with bits 0xB\n".
+ *	Expected: exit 0 and "DENALI-TEST: done masked: N spins, 1 upcall
+ *	with bits 0xB\n".
  *
  * Any failure prints "DENALI-TEST: fail pv_irq.c:LINE: ..." and exits 1.
  */

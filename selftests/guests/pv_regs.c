@@ -24,8 +24,9 @@
  * loop uses no FPU register.
  *
  * Expected: the console shows "regs: ready\n" before the loop starts,
- * then, once the host has raised USER(15), "DENALI-TEST: done regs: U upcalls (L in the
- * loop), I iterations, 0 corruptions\n", and the exit status is 0.  On a
+ * then, once the host has raised USER(15), "DENALI-TEST: done regs: U
+ * upcalls (L in the loop), I iterations, 0 corruptions\n", and the exit
+ * status is 0.  On a
  * mismatch it prints every register's expected and found value and
  * exits 1.
  */

@@ -9,8 +9,8 @@
  *	Checks that the read-only page's pad, reserved and flags fields
  *	are zero and that the writable page starts zeroed (interrupts
  *	disabled, nothing pending, no upcall entry or stack), then prints
- *	"DENALI-TEST: done ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for the host to compare
- *	with what it created, and exits 0.
+ *	"DENALI-TEST: done ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for
+ *	the host to compare with what it created, and exits 0.
  *
  *   write ADDR
  *	Stores one byte at ADDR: for the read-only page this must stop the

@@ -68,6 +68,13 @@ bool denali_runner_wait(struct denali_runner *r, long ms);
 int denali_runners_stop(struct denali_runner *r, int n, long ms);
 
 /*
+ * End @r whatever state its VM (id @id) is in: destroy the VM so that its
+ * DENALI_RUN returns, and join @r within @ms, else detach it.  For
+ * teardown after a failure; nothing happens if @r is not running.
+ */
+void denali_runner_end(struct denali_runner *r, __u32 id, long ms);
+
+/*
  * The CPU thread @tid of this process is on, or last ran on; -1 if
  * /proc does not say.
  */

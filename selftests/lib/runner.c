@@ -143,6 +143,17 @@ int denali_runners_stop(struct denali_runner *r, int n, long ms)
 	}
 }
 
+void denali_runner_end(struct denali_runner *r, __u32 id, long ms)
+{
+	if (!r->created)
+		return;
+	denali_destroy_id(id);
+	if (!denali_runner_wait(r, ms)) {
+		pthread_detach(r->thread);
+		r->created = false;
+	}
+}
+
 /*
  * Read /proc/self/task/@tid/stat into @buf; a pointer just past the
  * command name's closing parenthesis, or NULL.
