@@ -369,7 +369,7 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	static unsigned long long exits0[IDLERS];
 	static long ticks0[IDLERS];
 	unsigned long long busy_vms = 0, busy_threads = 0, woken = 0;
-	struct denali_create_vm c;
+	char err[DENALI_ERROR_MAX];
 	struct denali_stats st;
 	struct timespec t0;
 	int i, fd, tid, ended = 0, destroyed = 0;
@@ -378,13 +378,10 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	fd = denali_code_image(idler_code, GUEST_CODE_LEN(idler_code));
 	ASSERT_LE(0, fd);
 	for (i = 0; i < IDLERS; i++) {
-		memset(&c, 0, sizeof(c));
-		c.mem_size = MEM;
-		c.image_fd = fd;
-		idlers[i].fd = ioctl(self->dev, DENALI_CREATE_VM, &c);
+		idlers[i].fd = denali_create_on(self->dev, fd, MEM, NULL,
+						&idlers[i].id, err);
 		ASSERT_LE(0, idlers[i].fd) TH_LOG("VM %d: %s (%s)", i,
-						  strerror(errno), c.error);
-		idlers[i].id = c.id;
+						  strerror(-idlers[i].fd), err);
 		nidlers++;
 		ASSERT_EQ(0, denali_runner_start(&idlers[i].r, idlers[i].fd,
 						 -1, IDLER_STACK))

@@ -207,8 +207,8 @@ TEST_F_TIMEOUT(ops, destroy_while_running, TEST_TIMEOUT_S)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, start_runner(&self->p, fd, self->ncpus >= 2 ? 1 : -1, &r));
 	ASSERT_TRUE(wait_interrupted(fd, 2)) TH_LOG("the guest never ran");
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
-	info = denali_find_vm(vms, count, id);
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
+	info = denali_vm_in_list(vms, count, id);
 	ASSERT_NE(NULL, info);
 	EXPECT_EQ(DENALI_VM_RUNNING, info->state);
 
@@ -218,8 +218,8 @@ TEST_F_TIMEOUT(ops, destroy_while_running, TEST_TIMEOUT_S)
 	EXPECT_EQ(DENALI_STOP_DESTROYED, r->run.reason);
 	EXPECT_EQ(1, r->calls);
 
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
-	EXPECT_EQ(NULL, denali_find_vm(vms, count, id));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
+	EXPECT_EQ(NULL, denali_vm_in_list(vms, count, id));
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
@@ -295,15 +295,15 @@ TEST_F_TIMEOUT(ops, list_reports_state_and_status, TEST_TIMEOUT_S)
 	}
 
 	/* Too little room: one written, and how many there are. */
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, 1, &count, &total));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, 1, &count, &total));
 	EXPECT_EQ(1, count);
 	EXPECT_LE(KINDS, total);
 	ASSERT_GE(LIST_CAP, total);
 
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
 	EXPECT_EQ(total, count);
 	for (k = 0; k < KINDS; k++) {
-		info = denali_find_vm(vms, count, id[k]);
+		info = denali_vm_in_list(vms, count, id[k]);
 		ASSERT_NE(NULL, info) TH_LOG("%s not listed", name[k]);
 		EXPECT_STREQ(name[k], info->name);
 		EXPECT_EQ((k + 1) * MIB, info->mem_size) TH_LOG("%s", name[k]);
@@ -371,14 +371,14 @@ TEST_F_TIMEOUT(ops, unload_refused_with_fifty_vms_then_clean,
 		TH_LOG("delete_module: %d", ret);
 	ASSERT_TRUE(denali_module_loaded());
 
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
 	EXPECT_EQ(UNLOAD_VMS, total);
 	for (i = 0; i < UNLOAD_VMS; i++)
-		EXPECT_NE(NULL, denali_find_vm(vms, count, id[i]));
+		EXPECT_NE(NULL, denali_vm_in_list(vms, count, id[i]));
 	for (i = 0; i < (int)count; i++)
 		destroyed += !denali_vm_ref(self->dev, DENALI_DESTROY_VM, vms[i].id);
 	EXPECT_EQ(count, destroyed);
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
 	EXPECT_EQ(0, total);
 	free(vms);
 

@@ -41,7 +41,7 @@ static int nobody_checks(struct nobody_args *a)
 	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return nobody_fail(1, "open: %s", strerror(errno));
-	ret = denali_list_vms(dev, vms, 8, &count, &total);
+	ret = denali_get_list(dev, vms, 8, &count, &total);
 	if (ret || count || total)
 		return nobody_fail(2, "LIST: %d, count %u, total %u", ret,
 				   count, total);
@@ -55,7 +55,7 @@ static int nobody_checks(struct nobody_args *a)
 	fd = denali_create_on(dev, a->image, MEM, "nobodys", &id, err);
 	if (fd < 0)
 		return nobody_fail(5, "CREATE: %s: %s", strerror(-fd), err);
-	ret = denali_list_vms(dev, vms, 8, &count, &total);
+	ret = denali_get_list(dev, vms, 8, &count, &total);
 	if (ret || count != 1 || total != 1 || vms[0].id != id ||
 	    vms[0].owner_uid != DENALI_TEST_UID)
 		return nobody_fail(6, "LIST: %d, count %u, total %u, id %u of %u, owner %u",
@@ -109,10 +109,10 @@ static void *root_looks(void *arg)
 	if (poll(&pfd, 1, HANG_MS) == 1 &&
 	    read(v->a->id_pipe[0], &v->child_id, sizeof(v->child_id)) ==
 	    sizeof(v->child_id) && v->child_id) {
-		v->list_ret = denali_list_vms(v->dev, vms, LIST_CAP, &count, &total);
+		v->list_ret = denali_get_list(v->dev, vms, LIST_CAP, &count, &total);
 		v->saw_root = !v->list_ret &&
-			      denali_find_vm(vms, count, v->a->root_id);
-		info = v->list_ret ? NULL : denali_find_vm(vms, count, v->child_id);
+			      denali_vm_in_list(vms, count, v->a->root_id);
+		info = v->list_ret ? NULL : denali_vm_in_list(vms, count, v->child_id);
 		v->saw_child = info;
 		v->child_owner = info ? info->owner_uid : 0;
 	}
@@ -161,9 +161,9 @@ TEST_F_TIMEOUT(ops, unprivileged_users_cannot_touch_others_vms,
 	EXPECT_EQ(DENALI_TEST_UID, v.child_owner);
 
 	/* The child's VM went with its last file, as the child exited. */
-	ASSERT_EQ(0, denali_list_vms(self->dev, vms, LIST_CAP, &count, &total));
-	EXPECT_NE(NULL, denali_find_vm(vms, count, a.root_id));
-	EXPECT_EQ(NULL, denali_find_vm(vms, count, v.child_id));
+	ASSERT_EQ(0, denali_get_list(self->dev, vms, LIST_CAP, &count, &total));
+	EXPECT_NE(NULL, denali_vm_in_list(vms, count, a.root_id));
+	EXPECT_EQ(NULL, denali_vm_in_list(vms, count, v.child_id));
 	close(a.image);
 	close(a.id_pipe[0]);
 	close(a.id_pipe[1]);

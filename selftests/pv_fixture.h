@@ -75,7 +75,7 @@ FIXTURE(pv) {
 	__u32 id;
 	bool two_cpus;
 	struct denali_runner r;
-	struct denali_console con;
+	struct denali_console_text con;
 };
 
 FIXTURE_SETUP(pv)

@@ -133,11 +133,11 @@ int denali_vm_ref(int dev, unsigned long cmd, __u32 id);
 /* DENALI_DESTROY_VM of VM @id on a /dev/denali opened for the call. */
 int denali_destroy_id(__u32 id);
 /* DENALI_LIST_VMS into @vms (room for @cap). */
-int denali_list_vms(int dev, struct denali_vm_info *vms, __u32 cap,
+int denali_get_list(int dev, struct denali_vm_info *vms, __u32 cap,
 		    __u32 *count, __u32 *total);
 /* VM @id in a listing of @count, or NULL. */
-const struct denali_vm_info *denali_find_vm(const struct denali_vm_info *vms,
-					    __u32 count, __u32 id);
+const struct denali_vm_info *
+denali_vm_in_list(const struct denali_vm_info *vms, __u32 count, __u32 id);
 
 /* ---- the console --------------------------------------------------------- */
 
@@ -149,20 +149,20 @@ unsigned long denali_console_skip(int vm);
 bool denali_wait_readable(int fd, long ms);
 
 /* What a test has read of a VM's console so far, as text. */
-struct denali_console {
+struct denali_console_text {
 	char text[64 * 1024];
 	size_t len;
 };
 
-void denali_console_reset(struct denali_console *con);
+void denali_console_reset(struct denali_console_text *con);
 /*
  * Read VM @vm's console into @con until it holds @want, the VM stops, or
  * @ms pass; true if @want arrived.
  */
-bool denali_console_wait(int vm, struct denali_console *con,
+bool denali_console_wait(int vm, struct denali_console_text *con,
 			 const char *want, long ms);
 /* Read the rest of a stopped VM's console into @con. */
-void denali_console_read_rest(int vm, struct denali_console *con);
+void denali_console_read_rest(int vm, struct denali_console_text *con);
 
 /* ---- a test guest's verdict ---------------------------------------------- */
 

@@ -321,7 +321,7 @@ int denali_destroy_id(__u32 id)
 	return ret;
 }
 
-int denali_list_vms(int dev, struct denali_vm_info *vms, __u32 cap,
+int denali_get_list(int dev, struct denali_vm_info *vms, __u32 cap,
 		    __u32 *count, __u32 *total)
 {
 	struct denali_list_vms l;
@@ -336,8 +336,8 @@ int denali_list_vms(int dev, struct denali_vm_info *vms, __u32 cap,
 	return 0;
 }
 
-const struct denali_vm_info *denali_find_vm(const struct denali_vm_info *vms,
-					    __u32 count, __u32 id)
+const struct denali_vm_info *
+denali_vm_in_list(const struct denali_vm_info *vms, __u32 count, __u32 id)
 {
 	__u32 i;
 
@@ -382,13 +382,13 @@ bool denali_wait_readable(int fd, long ms)
 	return poll(&pfd, 1, ms) == 1 && (pfd.revents & POLLIN);
 }
 
-void denali_console_reset(struct denali_console *con)
+void denali_console_reset(struct denali_console_text *con)
 {
 	con->len = 0;
 	con->text[0] = '\0';
 }
 
-bool denali_console_wait(int vm, struct denali_console *con,
+bool denali_console_wait(int vm, struct denali_console_text *con,
 			 const char *want, long ms)
 {
 	struct pollfd p = { .fd = vm, .events = POLLIN };
@@ -409,7 +409,7 @@ bool denali_console_wait(int vm, struct denali_console *con,
 	return strstr(con->text, want);
 }
 
-void denali_console_read_rest(int vm, struct denali_console *con)
+void denali_console_read_rest(int vm, struct denali_console_text *con)
 {
 	ssize_t n;
 
