@@ -9,6 +9,7 @@
 #include <linux/minmax.h>
 
 #include "exits.h"
+#include "hypercalls.h"
 #include "vm.h"
 
 static long hc_console_write(struct denali_vm *vm, u64 gva, u64 len)
