@@ -29,7 +29,7 @@
 
 static struct ilwaco_nic nics[DENALI_NIC_MAX];
 static unsigned char mem[DENALI_NIC_MAX][RING * 2 * BUF + 2 * 8192]
-	__attribute__((aligned(64)));
+	__aligned(64);
 
 /*
  * Reflect one frame that arrived on NIC @index into a transmit buffer;

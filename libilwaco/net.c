@@ -10,10 +10,16 @@
 #include "ilwaco/ilwaco.h"
 #include "ilwaco/net.h"
 
-#define barrier()	__asm__ __volatile__("" : : : "memory")
-#define full_barrier()	__asm__ __volatile__("mfence" : : : "memory")
-#define READ32(x)	(*(const volatile uint32_t *)&(x))
-#define WRITE32(x, v)	(*(volatile uint32_t *)&(x) = (v))
+/* The counts the monitor reads or writes at any moment. */
+static inline uint32_t load_acquire(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void store_release(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
 
 unsigned int ilwaco_nic_count(void)
 {
@@ -93,8 +99,7 @@ int ilwaco_net_init(struct ilwaco_nic *nic, unsigned int index,
 	if (ret)
 		return (int)ret;
 	/* Every receive buffer is the monitor's. */
-	barrier();
-	WRITE32(nic->rx->avail, ring_size);
+	store_release(&nic->rx->avail, ring_size);
 	return 0;
 }
 
@@ -103,12 +108,12 @@ int ilwaco_net_recv(struct ilwaco_nic *nic, unsigned char **frame,
 {
 	unsigned int slot;
 
-	if (READ32(nic->rx->used) == nic->rx_seen)
+	/* The count before the descriptor it hands over. */
+	if (load_acquire(&nic->rx->used) == nic->rx_seen)
 		return 0;
-	barrier();	/* x86 keeps loads in order; the compiler must too */
 	slot = nic->rx_seen & (nic->size - 1);
 	*frame = nic->rx_bufs + (size_t)slot * nic->buf_size;
-	*len = READ32(nic->rx->desc[slot].len);
+	*len = nic->rx->desc[slot].len;
 	return 1;
 }
 
@@ -119,13 +124,12 @@ void ilwaco_net_recv_done(struct ilwaco_nic *nic)
 	/* The same buffer, posted again at the end of the ring. */
 	nic->rx->desc[slot].len = nic->buf_size;
 	nic->rx_seen++;
-	barrier();
-	WRITE32(nic->rx->avail, nic->rx_seen + nic->size);
+	store_release(&nic->rx->avail, nic->rx_seen + nic->size);
 }
 
 unsigned char *ilwaco_net_tx_buf(struct ilwaco_nic *nic)
 {
-	if (nic->tx_avail - READ32(nic->tx->used) >= nic->size)
+	if (nic->tx_avail - load_acquire(&nic->tx->used) >= nic->size)
 		return 0;
 	return nic->tx_bufs +
 	       (size_t)(nic->tx_avail & (nic->size - 1)) * nic->buf_size;
@@ -135,8 +139,7 @@ void ilwaco_net_queue(struct ilwaco_nic *nic, unsigned int len)
 {
 	nic->tx->desc[nic->tx_avail & (nic->size - 1)].len = len;
 	nic->tx_avail++;
-	barrier();
-	WRITE32(nic->tx->avail, nic->tx_avail);
+	store_release(&nic->tx->avail, nic->tx_avail);
 }
 
 long ilwaco_net_kick(struct ilwaco_nic *nic)
@@ -147,8 +150,8 @@ long ilwaco_net_kick(struct ilwaco_nic *nic)
 
 int ilwaco_net_arm(struct ilwaco_nic *nic)
 {
-	WRITE32(nic->rx->irq_at, nic->rx_seen);
+	__atomic_store_n(&nic->rx->irq_at, nic->rx_seen, __ATOMIC_RELAXED);
 	/* irq_at before used: the monitor does the reverse (store, mb, load). */
-	full_barrier();
-	return READ32(nic->rx->used) != nic->rx_seen;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return load_acquire(&nic->rx->used) != nic->rx_seen;
 }

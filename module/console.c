@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
+#include "console.h"
 #include "vm.h"
 
 static u64 oldest_kept(const struct denali_console *con)
@@ -68,8 +69,9 @@ static bool readable(struct denali_vm *vm, u64 pos)
 	return ready;
 }
 
-ssize_t denali_console_read(struct denali_vm *vm, struct file *file,
-			    char __user *ubuf, size_t count, loff_t *ppos)
+ssize_t denali_console_output_read(struct denali_vm *vm, struct file *file,
+				   char __user *ubuf, size_t count,
+				   loff_t *ppos)
 {
 	struct denali_console *con = &vm->console;
 	char bounce[256];

@@ -21,6 +21,7 @@
 
 #include "uapi/denali.h"
 #include "denali_release.h"
+#include "run.h"
 #include "vm.h"
 
 /* Every IN-only byte of the struct must be zero (see the uapi header). */
@@ -211,7 +212,7 @@ static void denali_debugfs_init(void)
 			    NULL, &inject_restore_fault_fops);
 }
 
-static int __init denali_init(void)
+static int __init denali_module_init(void)
 {
 	int err;
 
@@ -229,7 +230,7 @@ static int __init denali_init(void)
 	return 0;
 }
 
-static void __exit denali_exit(void)
+static void __exit denali_module_exit(void)
 {
 	debugfs_remove(denali_debugfs);
 	denali_chrdev_exit();
@@ -237,8 +238,8 @@ static void __exit denali_exit(void)
 	pr_info("unloaded\n");
 }
 
-module_init(denali_init);
-module_exit(denali_exit);
+module_init(denali_module_init);
+module_exit(denali_module_exit);
 
 MODULE_DESCRIPTION("Denali: lightweight para-virtual machines in ring 3");
 MODULE_LICENSE("GPL");

@@ -291,8 +291,8 @@ static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 static ssize_t denali_vm_read(struct file *file, char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
-	return denali_console_read(file->private_data, file, ubuf, count,
-				   ppos);
+	return denali_console_output_read(file->private_data, file, ubuf,
+					  count, ppos);
 }
 
 static ssize_t denali_vm_write(struct file *file, const char __user *ubuf,

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A Denali VM as the module keeps it: memory, page tables, the one vCPU's
- * saved state, its console, and how it stopped.
+ * saved state, its console, and how it stopped; and vm.c's interface, the
+ * ioctls of /dev/denali that make, find and end VMs.  Each part of the VM
+ * is declared beside the code that owns it: console.h (console.c),
+ * run.h (vcpu/run.c), vregs.h (vcpu/vregs.c), address_space.h,
+ * guest_mem.h.
  */
 #ifndef DENALI_VM_H
 #define DENALI_VM_H
@@ -19,28 +23,11 @@
 
 #include "uapi/denali.h"
 #include "address_space.h"
+#include "console.h"
 #include "guest_mem.h"
+#include "run.h"
 #include "switcher.h"
-
-/* console.c: the last DENALI_CONSOLE_BYTES (uapi) bytes of output. */
-struct denali_console {
-	char *buf;		/* DENALI_CONSOLE_BYTES */
-	u64 head;		/* the stream position of the next byte */
-	u64 max_read;		/* the furthest any file has read */
-	u64 written;		/* bytes the guest wrote */
-	u64 dropped;		/* bytes lost before any file read them */
-};
-
-/*
- * console.c: console input, written to the VM fd and read by the guest's
- * console_read hypercall; a ring of DENALI_CONSOLE_INPUT_BYTES (uapi)
- * under vm->lock.
- */
-struct denali_console_input {
-	char *buf;
-	u64 head;		/* stream position of the next byte written */
-	u64 tail;		/* stream position of the next byte read */
-};
+#include "vregs.h"
 
 /*
  * Counters for DENALI_GET_STATS, written by the running thread only.  The
@@ -54,33 +41,6 @@ struct denali_vm_stats {
 	u64 guest_tsc;		/* TSC cycles in round trips */
 	u64 upcalls;
 	u64 idle_sleeps;
-};
-
-/*
- * vcpu/vregs.c: the host's side of the VM clock (struct denali_vclock in
- * the guest's read-only page).  Written by the running thread only.
- */
-struct denali_clock {
-	bool tsc_stable;	/* the guest may read the TSC itself */
-	u32 tsc_mul;
-	s8 tsc_shift;
-	u64 tsc0;		/* TSC when the VM was made: its time 0 */
-	u64 ktime0;		/* ktime_get_ns() then */
-	u64 ktime_offset;	/* added once the TSC path was left */
-	u64 last_ns;		/* the clock never goes back */
-};
-
-/* The guest CPU state kept between runs (what the switch does not keep). */
-struct denali_vcpu {
-	struct denali_frame regs;
-	u64 fs_base, gs_base;
-	u16 ds, es, fs, gs;
-	u32 pkru;
-	struct fpu_guest fpu;
-	int last_cpu;		/* for IBPB between VMs on one CPU */
-	/* In an idle hypercall, until an interrupt or idle_deadline. */
-	bool idling;
-	ktime_t idle_deadline;	/* KTIME_MAX: no timeout */
 };
 
 struct denali_vm {
@@ -131,43 +91,7 @@ long denali_list_vms(struct denali_list_vms __user *uarg);
 long denali_destroy_vm(struct denali_vm_ref __user *uarg);
 long denali_open_vm(struct denali_vm_ref __user *uarg);
 
-/* Stop @vm for good with @reason (EXIT/HALT/CRASH); the first stop wins. */
+/* vm.c: stop @vm for good with @reason (EXIT/HALT/CRASH); the first stop wins. */
 void denali_vm_stop(struct denali_vm *vm, u32 reason, s32 status);
-
-/* console.c */
-void denali_console_append(struct denali_vm *vm, const char *data, u64 len);
-u64 denali_console_start(struct denali_vm *vm);
-ssize_t denali_console_read(struct denali_vm *vm, struct file *file,
-			    char __user *ubuf, size_t count, loff_t *ppos);
-__poll_t denali_console_poll(struct denali_vm *vm, struct file *file,
-			     poll_table *wait);
-
-/* console.c: console input, write(2) on the VM fd and console_read. */
-ssize_t denali_console_input_write(struct denali_vm *vm, struct file *file,
-				   const char __user *ubuf, size_t count);
-long denali_console_input_read(struct denali_vm *vm, u64 gva, u64 len);
-
-/*
- * vcpu/vregs.c: the virtual registers, virtual interrupts and the clock.
- * denali_vregs_init() fills the read-only page of a new VM (@args:
- * @args_len bytes of NUL-terminated strings, already checked).
- */
-void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len);
-void denali_vregs_set_id(struct denali_vm *vm);
-/* Raise @bits (DENALI_IRQ_*) from any thread: wake or kick the VM. */
-void denali_irq_raise(struct denali_vm *vm, u64 bits);
-
-/* vcpu/run.c: DENALI_RUN. */
-long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run);
-/* vcpu/run.c: the entry state of a fresh guest. */
-void denali_vcpu_reset(struct denali_vcpu *vcpu, u64 entry, u64 mem_size);
-int denali_vcpu_init(struct denali_vcpu *vcpu);
-/* Fault injection: the next round trip's host-restore path faults once. */
-void denali_inject_restore_fault(void);
-void denali_vcpu_destroy(struct denali_vcpu *vcpu);
-
-/* Module-wide init/exit of the switch, called from core.c. */
-int denali_vcpu_module_init(void);
-void denali_vcpu_module_exit(void);
 
 #endif /* DENALI_VM_H */

@@ -11,8 +11,8 @@
  */
 #include <signal.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
+#include "guest_code.h"
 
 #define ENTRY DENALI_GUEST_IMAGE_BASE
 #define MEM (1ull << 20)
@@ -24,9 +24,9 @@
 #define NO_VECTOR 0xff
 
 struct insn_case {
-	unsigned char code[32];
-	unsigned int len;
-	unsigned int rip_offset;	/* of the faulting instruction */
+	const unsigned char *code;	/* the guest: setup, then the insn */
+	const unsigned char *fault;	/* the instruction that must stop it */
+	const unsigned char *end;	/* the end of the code */
 	unsigned int vector;
 	unsigned int vector2;		/* also acceptable, or NO_VECTOR */
 	unsigned long long error_code;	/* or ANY_ERROR */
@@ -41,134 +41,247 @@ FIXTURE_VARIANT(insn) {
 	struct insn_case c;
 };
 
-/* One variant's case: vectors, error code, description, code bytes. */
-#define INSN(_vec, _vec2, _err, _desc, ...)				\
-	.c = { .code = { __VA_ARGS__ },					\
-	       .len = sizeof((unsigned char[]){ __VA_ARGS__ }),		\
+/*
+ * Each variant is a guest, INSN_CODE(NAME, SETUP, INSN): the assembler
+ * text SETUP (which may be "") and then INSN, whose first instruction
+ * must stop the VM.  The assembler places the label the test measures
+ * the faulting RIP from (NAME_code_fault); no offset is counted by hand.
+ * INSN() fills the variant: the vector (or either of two), the error
+ * code, and a substring of the description.
+ */
+#define INSN_CODE(_name, _setup, _insn)					\
+	GUEST_CODE_LABELED(_name##_code, fault,				\
+			   _setup #_name "_code_fault:\n" _insn)
+
+#define INSN(_name, _vec, _vec2, _err, _desc)				\
+	.c = { .code = _name##_code, .fault = _name##_code_fault,	\
+	       .end = _name##_code_end,					\
 	       .vector = _vec, .vector2 = _vec2,			\
 	       .error_code = _err, .describes = _desc }
 
 /* Interrupts and I/O. */
+INSN_CODE(cli,
+	"",
+	"\tcli\n");
 FIXTURE_VARIANT_ADD(insn, cli) {
-	INSN(13, NO_VECTOR, 0, "cli", 0xfa)
+	INSN(cli, 13, NO_VECTOR, 0, "cli")
 };
+INSN_CODE(sti,
+	"",
+	"\tsti\n");
 FIXTURE_VARIANT_ADD(insn, sti) {
-	INSN(13, NO_VECTOR, 0, "sti", 0xfb)
+	INSN(sti, 13, NO_VECTOR, 0, "sti")
 };
 /* in (%dx),%al */
+INSN_CODE(in_dx,
+	"",
+	"\tin (%dx), %al\n");
 FIXTURE_VARIANT_ADD(insn, in_dx) {
-	INSN(13, NO_VECTOR, 0, "in", 0xec)
+	INSN(in_dx, 13, NO_VECTOR, 0, "in")
 };
 /* in $0x60,%al */
+INSN_CODE(in_imm,
+	"",
+	"\tin $0x60, %al\n");
 FIXTURE_VARIANT_ADD(insn, in_imm) {
-	INSN(13, NO_VECTOR, 0, "in", 0xe4, 0x60)
+	INSN(in_imm, 13, NO_VECTOR, 0, "in")
 };
 /* out %al,(%dx) */
+INSN_CODE(out_dx,
+	"",
+	"\tout %al, (%dx)\n");
 FIXTURE_VARIANT_ADD(insn, out_dx) {
-	INSN(13, NO_VECTOR, 0, "out", 0xee)
+	INSN(out_dx, 13, NO_VECTOR, 0, "out")
 };
 /* outsb */
+INSN_CODE(outs,
+	"",
+	"\toutsb\n");
 FIXTURE_VARIANT_ADD(insn, outs) {
-	INSN(13, NO_VECTOR, 0, "outs", 0x6e)
+	INSN(outs, 13, NO_VECTOR, 0, "outs")
 };
 /* insb */
+INSN_CODE(ins,
+	"",
+	"\tinsb\n");
 FIXTURE_VARIANT_ADD(insn, ins) {
-	INSN(13, NO_VECTOR, 0, "ins", 0x6c)
+	INSN(ins, 13, NO_VECTOR, 0, "ins")
 };
 /* Control, debug and model-specific registers. */
+INSN_CODE(mov_from_cr0,
+	"",
+	"\tmov %cr0, %rax\n");
 FIXTURE_VARIANT_ADD(insn, mov_from_cr0) {
-	INSN(13, NO_VECTOR, 0, "control register", 0x0f, 0x20, 0xc0)
+	INSN(mov_from_cr0, 13, NO_VECTOR, 0, "control register")
 };
+INSN_CODE(mov_to_cr3,
+	"",
+	"\tmov %rax, %cr3\n");
 FIXTURE_VARIANT_ADD(insn, mov_to_cr3) {
-	INSN(13, NO_VECTOR, 0, "control register", 0x0f, 0x22, 0xd8)
+	INSN(mov_to_cr3, 13, NO_VECTOR, 0, "control register")
 };
+INSN_CODE(mov_from_dr7,
+	"",
+	"\tmov %db7, %rax\n");
 FIXTURE_VARIANT_ADD(insn, mov_from_dr7) {
-	INSN(13, NO_VECTOR, 0, "debug register", 0x0f, 0x21, 0xf8)
+	INSN(mov_from_dr7, 13, NO_VECTOR, 0, "debug register")
 };
+INSN_CODE(rdmsr,
+	"",
+	"\trdmsr\n");
 FIXTURE_VARIANT_ADD(insn, rdmsr) {
-	INSN(13, NO_VECTOR, 0, "rdmsr", 0x0f, 0x32)
+	INSN(rdmsr, 13, NO_VECTOR, 0, "rdmsr")
 };
+INSN_CODE(wrmsr,
+	"",
+	"\twrmsr\n");
 FIXTURE_VARIANT_ADD(insn, wrmsr) {
-	INSN(13, NO_VECTOR, 0, "wrmsr", 0x0f, 0x30)
+	INSN(wrmsr, 13, NO_VECTOR, 0, "wrmsr")
 };
+INSN_CODE(clts,
+	"",
+	"\tclts\n");
 FIXTURE_VARIANT_ADD(insn, clts) {
-	INSN(13, NO_VECTOR, 0, "clts", 0x0f, 0x06)
+	INSN(clts, 13, NO_VECTOR, 0, "clts")
 };
+INSN_CODE(wbinvd,
+	"",
+	"\twbinvd\n");
 FIXTURE_VARIANT_ADD(insn, wbinvd) {
-	INSN(13, NO_VECTOR, 0, "wbinvd", 0x0f, 0x09)
+	INSN(wbinvd, 13, NO_VECTOR, 0, "wbinvd")
 };
+INSN_CODE(invd,
+	"",
+	"\tinvd\n");
 FIXTURE_VARIANT_ADD(insn, invd) {
-	INSN(13, NO_VECTOR, 0, "invd", 0x0f, 0x08)
+	INSN(invd, 13, NO_VECTOR, 0, "invd")
 };
+INSN_CODE(xsetbv,
+	"",
+	"\txsetbv\n");
 FIXTURE_VARIANT_ADD(insn, xsetbv) {
-	INSN(13, NO_VECTOR, 0, "xsetbv", 0x0f, 0x01, 0xd1)
+	INSN(xsetbv, 13, NO_VECTOR, 0, "xsetbv")
 };
+INSN_CODE(invlpg,
+	"",
+	"\tinvlpg (%rax)\n");
 FIXTURE_VARIANT_ADD(insn, invlpg) {
-	INSN(13, NO_VECTOR, 0, "invlpg", 0x0f, 0x01, 0x38)
+	INSN(invlpg, 13, NO_VECTOR, 0, "invlpg")
 };
 /* Descriptor tables: loads #GP; stores #GP with UMIP, else write page 0. */
 /* lgdt (%rax) */
+INSN_CODE(lgdt,
+	"",
+	"\tlgdt (%rax)\n");
 FIXTURE_VARIANT_ADD(insn, lgdt) {
-	INSN(13, NO_VECTOR, 0, "lgdt", 0x0f, 0x01, 0x10)
+	INSN(lgdt, 13, NO_VECTOR, 0, "lgdt")
 };
 /* lidt (%rax) */
+INSN_CODE(lidt,
+	"",
+	"\tlidt (%rax)\n");
 FIXTURE_VARIANT_ADD(insn, lidt) {
-	INSN(13, NO_VECTOR, 0, "lidt", 0x0f, 0x01, 0x18)
+	INSN(lidt, 13, NO_VECTOR, 0, "lidt")
 };
 /* ltr %ax */
+INSN_CODE(ltr,
+	"",
+	"\tltr %ax\n");
 FIXTURE_VARIANT_ADD(insn, ltr) {
-	INSN(13, NO_VECTOR, 0, "ltr", 0x0f, 0x00, 0xd8)
+	INSN(ltr, 13, NO_VECTOR, 0, "ltr")
 };
 /* lldt %ax */
+INSN_CODE(lldt,
+	"",
+	"\tlldt %ax\n");
 FIXTURE_VARIANT_ADD(insn, lldt) {
-	INSN(13, NO_VECTOR, 0, "lldt", 0x0f, 0x00, 0xd0)
+	INSN(lldt, 13, NO_VECTOR, 0, "lldt")
 };
 /* sgdt (%rax) */
+INSN_CODE(sgdt,
+	"",
+	"\tsgdt (%rax)\n");
 FIXTURE_VARIANT_ADD(insn, sgdt) {
-	INSN(13, 14, ANY_ERROR, "", 0x0f, 0x01, 0x00)
+	INSN(sgdt, 13, 14, ANY_ERROR, "")
 };
 /* sidt (%rax) */
+INSN_CODE(sidt,
+	"",
+	"\tsidt (%rax)\n");
 FIXTURE_VARIANT_ADD(insn, sidt) {
-	INSN(13, 14, ANY_ERROR, "", 0x0f, 0x01, 0x08)
+	INSN(sidt, 13, 14, ANY_ERROR, "")
 };
 /* Ways into ring 0 and deprecated system calls. */
+INSN_CODE(swapgs,
+	"",
+	"\tswapgs\n");
 FIXTURE_VARIANT_ADD(insn, swapgs) {
-	INSN(13, NO_VECTOR, 0, "swapgs", 0x0f, 0x01, 0xf8)
+	INSN(swapgs, 13, NO_VECTOR, 0, "swapgs")
 };
 /* EFER.SCE off */
+INSN_CODE(syscall,
+	"",
+	"\tsyscall\n");
 FIXTURE_VARIANT_ADD(insn, syscall) {
-	INSN(6, NO_VECTOR, 0, "syscall", 0x0f, 0x05)
+	INSN(syscall, 6, NO_VECTOR, 0, "syscall")
 };
+INSN_CODE(sysret,
+	"",
+	"\tsysretq\n");
 FIXTURE_VARIANT_ADD(insn, sysret) {
-	INSN(6, 13, 0, "sysret", 0x48, 0x0f, 0x07)
+	INSN(sysret, 6, 13, 0, "sysret")
 };
 /* sysenter: #UD on AMD in long mode, #GP(0) on Intel (SYSENTER_CS 0). */
+INSN_CODE(sysenter,
+	"",
+	"\tsysenter\n");
 FIXTURE_VARIANT_ADD(insn, sysenter) {
-	INSN(6, 13, 0, "sysenter", 0x0f, 0x34)
+	INSN(sysenter, 6, 13, 0, "sysenter")
 };
 /* int $0x80 */
+INSN_CODE(int80,
+	"",
+	"\tint $0x80\n");
 FIXTURE_VARIANT_ADD(insn, int80) {
-	INSN(13, NO_VECTOR, ANY_ERROR, "int n", 0xcd, 0x80)
+	INSN(int80, 13, NO_VECTOR, ANY_ERROR, "int n")
 };
+INSN_CODE(int_device_vector,
+	"",
+	"\tint $0x20\n");
 FIXTURE_VARIANT_ADD(insn, int_device_vector) {
-	INSN(13, NO_VECTOR, ANY_ERROR, "int n", 0xcd, 0x20)
+	INSN(int_device_vector, 13, NO_VECTOR, ANY_ERROR, "int n")
 };
+INSN_CODE(int_nmi_vector,
+	"",
+	"\tint $0x02\n");
 FIXTURE_VARIANT_ADD(insn, int_nmi_vector) {
-	INSN(13, NO_VECTOR, ANY_ERROR, "int n", 0xcd, 0x02)
+	INSN(int_nmi_vector, 13, NO_VECTOR, ANY_ERROR, "int n")
 };
+INSN_CODE(int3,
+	"",
+	"\tint3\n");
 FIXTURE_VARIANT_ADD(insn, int3) {
-	INSN(13, 3, ANY_ERROR, "", 0xcc)
+	INSN(int3, 13, 3, ANY_ERROR, "")
 };
 /* icebp: #DB (a trap) on hardware; QEMU 7.2 TCG raises #UD instead. */
+INSN_CODE(int1,
+	"",
+	"\tint1\n");
 FIXTURE_VARIANT_ADD(insn, int1) {
-	INSN(1, 6, 0, "", 0xf1)
+	INSN(int1, 1, 6, 0, "")
 };
 /* invalid in 64-bit */
+INSN_CODE(into,
+	"",
+	"\t.byte 0xce	# into: invalid in 64-bit mode\n");
 FIXTURE_VARIANT_ADD(insn, into) {
-	INSN(6, NO_VECTOR, 0, "", 0xce)
+	INSN(into, 6, NO_VECTOR, 0, "")
 };
+INSN_CODE(ud2,
+	"",
+	"\tud2\n");
 FIXTURE_VARIANT_ADD(insn, ud2) {
-	INSN(6, NO_VECTOR, 0, "invalid opcode", 0x0f, 0x0b)
+	INSN(ud2, 6, NO_VECTOR, 0, "invalid opcode")
 };
 /*
  * A far return to ring 0 is #GP(selector).  QEMU 7.2 TCG pops the frame
@@ -176,62 +289,68 @@ FIXTURE_VARIANT_ADD(insn, ud2) {
  * either way.
  */
 /* iretq */
+INSN_CODE(iretq_to_ring0,
+	"\tpush $0x18	# ss: __KERNEL_DS\n"
+	"\tpush %rsp\n"
+	"\tpushf\n"
+	"\tpush $0x10	# cs: __KERNEL_CS\n"
+	"\tpush $0x10000	# rip\n",
+	"\tiretq\n");
 FIXTURE_VARIANT_ADD(insn, iretq_to_ring0) {
-	INSN(13, 14, ANY_ERROR, "",
-		0x6a, 0x18,			/* push $__KERNEL_DS (ss) */
-		0x54,				/* push %rsp */
-		0x9c,				/* pushf */
-		0x6a, 0x10,			/* push $__KERNEL_CS */
-		0x68, 0x00, 0x00, 0x01, 0x00,	/* push $0x10000 */
-		0x48, 0xcf)
+	INSN(iretq_to_ring0, 13, 14, ANY_ERROR, "")
 };
 /* lretq */
+INSN_CODE(lret_to_ring0,
+	"\tpush $0x10	# cs: __KERNEL_CS\n"
+	"\tpush $0x10000	# rip\n",
+	"\tlretq\n");
 FIXTURE_VARIANT_ADD(insn, lret_to_ring0) {
-	INSN(13, 14, 0x10, "",
-		0x6a, 0x10,			/* push $__KERNEL_CS */
-		0x68, 0x00, 0x00, 0x01, 0x00,	/* push $0x10000 */
-		0x48, 0xcb)
+	INSN(lret_to_ring0, 13, 14, 0x10, "")
 };
 /* selector __KERNEL_CS */
+INSN_CODE(ljmp_to_ring0,
+	"\tlea 1f(%rip), %rax\n",
+	"\trex64 ljmp *(%rax)\n"
+	"\t1: .quad 0x10000	# offset\n"
+	"\t.word 0x10	# selector: __KERNEL_CS\n");
 FIXTURE_VARIANT_ADD(insn, ljmp_to_ring0) {
-	INSN(13, NO_VECTOR, 0x10, "",
-		0x48, 0x8d, 0x05, 0x03, 0x00, 0x00, 0x00, /* lea 3(%rip),%rax */
-		0x48, 0xff, 0x28,		/* rex.w ljmp *(%rax) */
-		0x00, 0x00, 0x01, 0x00, 0, 0, 0, 0, /* offset 0x10000 */
-		0x10, 0x00)
+	INSN(ljmp_to_ring0, 13, NO_VECTOR, 0x10, "")
 };
+INSN_CODE(lcall_to_ring0,
+	"\tlea 1f(%rip), %rax\n",
+	"\trex64 lcall *(%rax)\n"
+	"\t1: .quad 0x10000	# offset\n"
+	"\t.word 0x10	# selector: __KERNEL_CS\n");
 FIXTURE_VARIANT_ADD(insn, lcall_to_ring0) {
-	INSN(13, NO_VECTOR, 0x10, "",
-		0x48, 0x8d, 0x05, 0x03, 0x00, 0x00, 0x00, /* lea 3(%rip),%rax */
-		0x48, 0xff, 0x18,		/* rex.w lcall *(%rax) */
-		0x00, 0x00, 0x01, 0x00, 0, 0, 0, 0,
-		0x10, 0x00)
+	INSN(lcall_to_ring0, 13, NO_VECTOR, 0x10, "")
 };
 /* mov %eax,%ds */
+INSN_CODE(load_kernel_ds,
+	"\tmov $0x18, %eax	# __KERNEL_DS\n",
+	"\tmov %eax, %ds\n");
 FIXTURE_VARIANT_ADD(insn, load_kernel_ds) {
-	INSN(13, NO_VECTOR, 0x18, "segment register load",
-		0xb8, 0x18, 0x00, 0x00, 0x00,	/* mov $__KERNEL_DS,%eax */
-		0x8e, 0xd8)
+	INSN(load_kernel_ds, 13, NO_VECTOR, 0x18, "segment register load")
 };
 /* mov %eax,%ss */
+INSN_CODE(load_tss_selector_ss,
+	"\tmov $0x40, %eax	# the TSS\n",
+	"\tmov %eax, %ss\n");
 FIXTURE_VARIANT_ADD(insn, load_tss_selector_ss) {
-	INSN(13, NO_VECTOR, 0x40, "segment register load",
-		0xb8, 0x40, 0x00, 0x00, 0x00,	/* mov $0x40 (the TSS),%eax */
-		0x8e, 0xd0)
+	INSN(load_tss_selector_ss, 13, NO_VECTOR, 0x40, "segment register load")
 };
 /* mov %eax,%fs */
+INSN_CODE(load_ldt_selector,
+	"\tmov $0x7, %eax	# LDT, RPL3\n",
+	"\tmov %eax, %fs\n");
 FIXTURE_VARIANT_ADD(insn, load_ldt_selector) {
-	INSN(13, NO_VECTOR, ANY_ERROR, "segment register load",
-		0xb8, 0x07, 0x00, 0x00, 0x00,	/* mov $0x7 (LDT, RPL3),%eax */
-		0x8e, 0xe0)
+	INSN(load_ldt_selector, 13, NO_VECTOR, ANY_ERROR, "segment register load")
 };
 
 FIXTURE_SETUP(insn)
 {
 	self->vm = -1;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 }
 
 FIXTURE_TEARDOWN(insn)
@@ -242,23 +361,19 @@ FIXTURE_TEARDOWN(insn)
 
 /*
  * Where RIP points in the report: at the faulting instruction, after any
- * setup moves; after it for int1, which is a trap.
+ * setup; after it for int1, which is a trap (the last byte of its guest).
  */
-static unsigned int fault_offset(const struct insn_case *c,
-				 unsigned int vector)
+static const unsigned char *fault_rip(const struct insn_case *c,
+				      unsigned int vector)
 {
-	if (c->code[0] == 0xf1 && vector == 1)
-		return 1;
-	if (c->code[0] == 0xb8)			/* mov $imm,%eax first */
-		return 5;
-	if (c->code[0] == 0x48 && c->code[1] == 0x8d)	/* lea first */
-		return 7;
-	if (c->code[0] == 0x6a && c->code[2] == 0x54)	/* iretq frame */
-		return 11;
-	if (c->code[0] == 0x6a && c->code[2] == 0x68)	/* lret frame */
-		return 7;
-	return 0;
+	return vector == 1 ? c->end : c->fault;
 }
+
+/* exit(5): the next VM, which must run normally. */
+GUEST_CODE(exit5,
+	"	mov $1, %eax		# exit(5)\n"
+	"	mov $5, %edi\n"
+	"	int $0x1f\n");
 
 TEST_F(insn, stops_only_its_vm)
 {
@@ -267,7 +382,7 @@ TEST_F(insn, stops_only_its_vm)
 	struct denali_run run;
 	int second;
 
-	self->vm = denali_create_code(c->code, c->len, MEM);
+	self->vm = denali_create_code(c->code, c->end - c->code, MEM);
 	ASSERT_LE(0, self->vm) TH_LOG("create: %s", strerror(-self->vm));
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 
@@ -287,26 +402,22 @@ TEST_F(insn, stops_only_its_vm)
 		EXPECT_EQ(c->error_code, run.crash.error_code)
 			TH_LOG("%s", variant_name);
 	}
-	EXPECT_EQ(ENTRY + fault_offset(c, run.crash.vector), run.crash.regs.rip)
+	EXPECT_EQ(ENTRY + (fault_rip(c, run.crash.vector) - c->code),
+		  run.crash.regs.rip)
 		TH_LOG("%s", variant_name);
 	EXPECT_NE(NULL, strstr(run.crash.description, c->describes))
 		TH_LOG("%s: '%s'", variant_name, run.crash.description);
 	EXPECT_EQ(USER_CS, run.crash.regs.cs);
 	EXPECT_LT(0, run.crash.insn_len);
-	if (run.crash.vector != 1) {
-		EXPECT_EQ(c->code[fault_offset(c, run.crash.vector)],
-			  run.crash.insn[0]);
-	}
+	if (run.crash.vector != 1)
+		EXPECT_EQ(c->fault[0], run.crash.insn[0]);
 
 	/* Stopped for good: the same report again. */
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	EXPECT_EQ(DENALI_STOP_CRASH, run.reason);
 
 	/* And the next VM runs normally. */
-	second = denali_create_code((unsigned char[]){
-		0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov $1,%eax (exit) */
-		0xbf, 0x05, 0x00, 0x00, 0x00,	/* mov $5,%edi */
-		0xcd, 0x1f }, 12, MEM);		/* int $0x1f */
+	second = denali_create_code(exit5, GUEST_CODE_LEN(exit5), MEM);
 	ASSERT_LE(0, second);
 	ASSERT_EQ(0, denali_run(second, &run));
 	EXPECT_EQ(DENALI_STOP_EXIT, run.reason);
@@ -323,9 +434,8 @@ FIXTURE(probe) {
 FIXTURE_SETUP(probe)
 {
 	self->vm = -1;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 }
 
 FIXTURE_TEARDOWN(probe)
@@ -337,34 +447,58 @@ FIXTURE_TEARDOWN(probe)
 enum access { READ, WRITE, EXEC };
 
 /*
- * A guest that touches @addr once (read, write or jump), then exits 0.
- * Returns the run report.
+ * The probes: touch the address stored at NAME_addr once (read, write or
+ * jump), then exit(0).  NAME_access is the instruction that touches it.
+ */
+#define PROBE(name, access_insn)					\
+	GUEST_CODE_LABELED2(name, access, addr,				\
+		"	mov " #name "_addr(%rip), %rax\n"		\
+		#name "_access:\n"					\
+		"	" access_insn "\n"				\
+		"	mov $1, %eax		# exit(0)\n"		\
+		"	xor %edi, %edi\n"				\
+		"	int $0x1f\n"					\
+		#name "_addr:\n"					\
+		"	.quad 0\n")
+
+PROBE(probe_read, "mov (%rax), %rax");
+PROBE(probe_write, "mov %rax, (%rax)");
+PROBE(probe_exec, "jmp *%rax");
+
+static const struct {
+	const unsigned char *code, *end, *access, *addr;
+} probes[] = {
+	[READ] = { probe_read, probe_read_end, probe_read_access,
+		   probe_read_addr },
+	[WRITE] = { probe_write, probe_write_end, probe_write_access,
+		    probe_write_addr },
+	[EXEC] = { probe_exec, probe_exec_end, probe_exec_access,
+		   probe_exec_addr },
+};
+
+/* Where the probe's RIP is when the access it makes faults. */
+static unsigned long long probe_rip(unsigned long long addr, enum access how)
+{
+	return how == EXEC ? addr :
+	       ENTRY + (probes[how].access - probes[how].code);
+}
+
+/*
+ * A guest that touches @addr once (read, write or jump), then exits 0:
+ * the probe's code with @addr in its slot.  Returns the run report.
  */
 static int probe(int *vm, unsigned long long addr, enum access how,
 		 struct denali_run *run)
 {
-	unsigned char code[32] = {
-		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $addr,%rax */
-	};
-	unsigned int n = 10;
+	size_t len = probes[how].end - probes[how].code;
+	unsigned char code[64];
 
-	memcpy(code + 2, &addr, 8);
-	switch (how) {
-	case READ:
-		code[n++] = 0x48; code[n++] = 0x8b; code[n++] = 0x00;
-		break;				/* mov (%rax),%rax */
-	case WRITE:
-		code[n++] = 0x48; code[n++] = 0x89; code[n++] = 0x00;
-		break;				/* mov %rax,(%rax) */
-	case EXEC:
-		code[n++] = 0xff; code[n++] = 0xe0;
-		break;				/* jmp *%rax */
-	}
-	/* mov $1,%eax; xor %edi,%edi; int $0x1f: exit(0) */
-	memcpy(code + n, (unsigned char[]){ 0xb8, 1, 0, 0, 0, 0x31, 0xff,
-					     0xcd, 0x1f }, 9);
-	n += 9;
-	*vm = denali_create_code(code, n, MEM);
+	if (len > sizeof(code))
+		return -E2BIG;
+	memcpy(code, probes[how].code, len);
+	memcpy(code + (probes[how].addr - probes[how].code), &addr,
+	       sizeof(addr));
+	*vm = denali_create_code(code, len, MEM);
 	if (*vm < 0)
 		return *vm;
 	return denali_run(*vm, run);
@@ -382,7 +516,7 @@ static void expect_page_fault(struct __test_metadata *_metadata,
 	EXPECT_TRUE(run->crash.error_code & 4);		/* from user mode */
 	if (how == WRITE)
 		EXPECT_TRUE(run->crash.error_code & 2);
-	EXPECT_EQ(how == EXEC ? addr : ENTRY + 10, run->crash.regs.rip);
+	EXPECT_EQ(probe_rip(addr, how), run->crash.regs.rip);
 }
 
 /* A fresh guest reading each of @addrs must page-fault right there. */
@@ -563,11 +697,14 @@ TEST_F(probe, kernel_addresses_are_out_of_reach)
 	}
 }
 
+GUEST_CODE(halt,
+	"	hlt\n");
+
 TEST_F(probe, hlt_halts_the_vm)
 {
 	struct denali_run run;
 
-	self->vm = denali_create_code((unsigned char[]){ 0xf4 }, 1, MEM);
+	self->vm = denali_create_code(halt, GUEST_CODE_LEN(halt), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	EXPECT_EQ(DENALI_STOP_HALT, run.reason);

@@ -9,8 +9,7 @@
 #include <sys/mman.h>
 #include <termios.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
 
 FIXTURE(dev) {
 	int fd;
@@ -18,9 +17,8 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 	self->fd = open(DENALI_DEVICE_PATH, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 }

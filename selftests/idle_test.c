@@ -24,9 +24,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
 #include "denali_runner.h"
+#include "guest_code.h"
 
 #define MEM		DENALI_GUEST_MEM_MIN
 #define NS_PER_MS	1000000ull
@@ -49,98 +49,14 @@
 #define IDLER_STACK	(64 * 1024)
 #define IDLERS_TIMEOUT_S	600
 
-/*
- * The idler: idle(DENALI_IDLE_FOREVER), and again whenever it returns.
- *
- *	1:	mov	$4, %eax		# idle
- *		mov	$-1, %rdi		# DENALI_IDLE_FOREVER
- *		int	$0x1f
- *		jmp	1b
- */
-static const unsigned char idler_code[] = {
-	0xb8, 0x04, 0x00, 0x00, 0x00,
-	0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff,
-	0xcd, 0x1f,
-	0xeb, 0xf0,
-};
+/* The idler: idle(DENALI_IDLE_FOREVER), and again whenever it returns. */
+GUEST_CODE(idler_code,
+	"1:	mov $4, %eax		# idle\n"
+	"	mov $-1, %rdi		# DENALI_IDLE_FOREVER\n"
+	"	int $0x1f\n"
+	"	jmp 1b\n");
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static unsigned long long mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000ull + t.tv_nsec;
-}
-
-/*
- * Create a VM of guests/@guest.img with the @argc boot arguments @argv;
- * the VM fd, or -errno.  Its id goes to @id.
- */
-static int create_guest(const char *guest, const char *const *argv, int argc,
-			__u32 *id)
-{
-	char args[DENALI_ARGS_MAX];
-	struct denali_create_vm c;
-	size_t len = denali_pack_args(args, sizeof(args), argv, argc);
-	int dev, image, vm, saved;
-
-	if (argc && !len)
-		return -E2BIG;
-	image = denali_guest_image(guest);
-	if (image < 0)
-		return image;
-	memset(&c, 0, sizeof(c));
-	c.mem_size = MEM;
-	c.image_fd = image;
-	c.args = len ? (__u64)(unsigned long)args : 0;
-	c.args_len = len;
-	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		saved = errno;
-		close(image);
-		return -saved;
-	}
-	vm = ioctl(dev, DENALI_CREATE_VM, &c);
-	saved = errno;
-	close(dev);
-	close(image);
-	if (vm < 0)
-		return -saved;
-	*id = c.id;
-	return vm;
-}
-
-static int get_stats(int vm, struct denali_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	return ioctl(vm, DENALI_GET_STATS, st) ? -errno : 0;
-}
-
-static unsigned long long all_exits(const struct denali_stats *st)
-{
-	unsigned long long n = 0;
-	int k;
-
-	for (k = 0; k < DENALI_EXIT_KINDS; k++)
-		n += st->exits[k];
-	return n;
-}
-
-static int raise_irq(int vm, __u64 bits)
-{
-	struct denali_irq irq = { .bits = bits };
-
-	return ioctl(vm, DENALI_RAISE_IRQ, &irq) ? -errno : 0;
-}
-
-static int destroy_vm(int dev, __u32 id)
-{
-	struct denali_vm_ref ref = { .id = id };
-
-	return ioctl(dev, DENALI_DESTROY_VM, &ref) ? -errno : 0;
-}
 
 /* Wait up to HANG_MS until VM @vm has begun @n idle sleeps. */
 static bool wait_idle_sleeps(int vm, unsigned long long n)
@@ -149,32 +65,10 @@ static bool wait_idle_sleeps(int vm, unsigned long long n)
 	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!get_stats(vm, &st) && st.idle_sleeps < n &&
+	while (!denali_get_stats(vm, &st) && st.idle_sleeps < n &&
 	       denali_ms_since(&t0) < HANG_MS)
 		denali_sleep_ms(1);
 	return st.idle_sleeps >= n;
-}
-
-/* ---- runners ------------------------------------------------------------- */
-
-/*
- * End @r whatever state its VM is in: destroy the VM (id @id) so that
- * its DENALI_RUN returns, and join it.  For teardown after a failure.
- */
-static void runner_end(struct denali_runner *r, __u32 id)
-{
-	int dev;
-
-	if (!r->created)
-		return;
-	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (dev >= 0) {
-		destroy_vm(dev, id);
-		close(dev);
-	}
-	if (!denali_runner_wait(r, HANG_MS))
-		pthread_detach(r->thread);
-	r->created = false;
 }
 
 /* ---- one guest at a time ------------------------------------------------- */
@@ -190,15 +84,14 @@ FIXTURE_SETUP(idle)
 {
 	self->vm = -1;
 	self->r.created = false;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 	ASSERT_EQ(0, denali_runner_signals());
 }
 
 FIXTURE_TEARDOWN(idle)
 {
-	runner_end(&self->r, self->id);
+	denali_runner_end(&self->r, self->id, HANG_MS);
 	if (self->vm >= 0)
 		close(self->vm);
 }
@@ -206,7 +99,7 @@ FIXTURE_TEARDOWN(idle)
 /* Create pv_idle with @argv (NULL-terminated) into self->vm. */
 #define CREATE_PV_IDLE(...) do {					\
 	const char *const argv_[] = { __VA_ARGS__ };			\
-	self->vm = create_guest("pv_idle", argv_, ARRAY_SIZE(argv_),	\
+	self->vm = denali_create_guest("pv_idle", MEM, argv_, ARRAY_SIZE(argv_),	\
 				&self->id);				\
 	ASSERT_LE(0, self->vm) TH_LOG("%s", strerror(-self->vm));	\
 } while (0)
@@ -237,24 +130,23 @@ TEST_F_TIMEOUT(idle, timeouts_never_end_early_and_raise_timer, TEST_TIMEOUT_S)
 	unsigned long long t0, t1, slept = 0;
 	struct denali_stats st;
 	unsigned int idles = 0;
-	const char *p;
+	char detail[512];
 	int n;
 
 	CREATE_PV_IDLE("timeouts");
-	t0 = mono_ns();
+	t0 = denali_mono_ns();
 	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	EXPECT_CLEAN_EXIT();
-	t1 = mono_ns();
-	p = strstr(self->out, "timeouts: ");
-	ASSERT_NE(NULL, p) TH_LOG("%s", self->out);
-	n = sscanf(p, "timeouts: %u idles, slept at least %llu ns", &idles,
+	t1 = denali_mono_ns();
+	ASSERT_GUEST_DETAIL(self->out, detail, sizeof(detail));
+	n = sscanf(detail, "timeouts: %u idles, slept at least %llu ns", &idles,
 		   &slept);
-	ASSERT_EQ(2, n) TH_LOG("%s", p);
+	ASSERT_EQ(2, n) TH_LOG("%s", detail);
 	EXPECT_EQ(TIMEOUTS_IDLES, idles);
 	EXPECT_EQ(TIMEOUTS_NS, slept);
 	EXPECT_LE(slept, t1 - t0) TH_LOG("the host saw %llu ns", t1 - t0);
 
-	ASSERT_EQ(0, get_stats(self->vm, &st));
+	ASSERT_EQ(0, denali_get_stats(self->vm, &st));
 	EXPECT_LE(TIMEOUTS_IDLES, st.idle_sleeps);
 	EXPECT_EQ(TIMEOUTS_IDLES + 1, st.hypercalls[DENALI_HC_IDLE]);
 	EXPECT_EQ(0, st.upcalls);
@@ -271,12 +163,11 @@ TEST_F_TIMEOUT(idle, returns_at_once_when_pending, TEST_TIMEOUT_S)
 	struct denali_stats st;
 
 	CREATE_PV_IDLE("once", "forever", "0x80000");
-	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(3)));
+	ASSERT_EQ(0, denali_raise_irq(self->vm, DENALI_IRQ_USER(3)));
 	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	EXPECT_CLEAN_EXIT();
-	EXPECT_NE(NULL, strstr(self->out, "with bits 0x80000\n"))
-		TH_LOG("%s", self->out);
-	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_GUEST_DONE(self->out, "with bits 0x80000\n");
+	ASSERT_EQ(0, denali_get_stats(self->vm, &st));
 	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
 	EXPECT_EQ(0, st.idle_sleeps);
 	EXPECT_EQ(1, st.irqs_raised);
@@ -292,13 +183,12 @@ TEST_F_TIMEOUT(idle, forever_woken_by_raise_from_another_thread,
 	CREATE_PV_IDLE("once", "forever", "0x200000");
 	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
-	ASSERT_EQ(0, get_stats(self->vm, &st));
+	ASSERT_EQ(0, denali_get_stats(self->vm, &st));
 	EXPECT_FALSE(atomic_load(&self->r.done));
-	ASSERT_EQ(0, raise_irq(self->vm, DENALI_IRQ_USER(5)));
+	ASSERT_EQ(0, denali_raise_irq(self->vm, DENALI_IRQ_USER(5)));
 	EXPECT_CLEAN_EXIT();
-	EXPECT_NE(NULL, strstr(self->out, "with bits 0x200000\n"))
-		TH_LOG("%s", self->out);
-	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_GUEST_DONE(self->out, "with bits 0x200000\n");
+	ASSERT_EQ(0, denali_get_stats(self->vm, &st));
 	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
 	EXPECT_EQ(1, st.idle_sleeps);
 	EXPECT_EQ(1, st.irqs_raised);
@@ -314,7 +204,7 @@ TEST_F_TIMEOUT(idle, destroy_wakes_idle, TEST_TIMEOUT_S)
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
 	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, dev);
-	EXPECT_EQ(0, destroy_vm(dev, self->id));
+	EXPECT_EQ(0, denali_vm_ref(dev, DENALI_DESTROY_VM, self->id));
 	close(dev);
 	ASSERT_TRUE(denali_runner_wait(&self->r, HANG_MS))
 		TH_LOG("destroy did not end the idle");
@@ -334,12 +224,12 @@ TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
 {
 	unsigned long long woke = 0, t0;
 	struct denali_stats st;
-	char timeout[32];
+	char timeout[32], detail[512];
 	int i, n, calls;
 
 	snprintf(timeout, sizeof(timeout), "%llu", LONG_IDLE_NS);
 	CREATE_PV_IDLE("once", timeout, "0x1");
-	t0 = mono_ns();
+	t0 = denali_mono_ns();
 	ASSERT_EQ(0, denali_runner_start(&self->r, self->vm, -1, 0));
 	ASSERT_TRUE(wait_idle_sleeps(self->vm, 1));
 	for (i = 0; i < SIGNALS && !atomic_load(&self->r.done); i++) {
@@ -350,7 +240,7 @@ TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
 		       !atomic_load(&self->r.done))
 			denali_sleep_ms(1);
 		/* And the module has counted the call: the guest idles. */
-		while (!get_stats(self->vm, &st) && st.runs < (__u64)i + 2 &&
+		while (!denali_get_stats(self->vm, &st) && st.runs < (__u64)i + 2 &&
 		       !atomic_load(&self->r.done))
 			denali_sleep_ms(1);
 	}
@@ -358,11 +248,12 @@ TEST_F_TIMEOUT(idle, signal_does_not_end_idle_early, TEST_TIMEOUT_S)
 	TH_LOG("%d signals, %d EINTR: %s", i, atomic_load(&self->r.eintr),
 	       self->out);
 	EXPECT_LE(1, atomic_load(&self->r.eintr));
-	n = sscanf(self->out, "once: woke after %llu ns", &woke);
-	ASSERT_EQ(1, n) TH_LOG("%s", self->out);
+	ASSERT_GUEST_DETAIL(self->out, detail, sizeof(detail));
+	n = sscanf(detail, "once: woke after %llu ns", &woke);
+	ASSERT_EQ(1, n) TH_LOG("%s", detail);
 	EXPECT_LE(LONG_IDLE_NS, woke);
-	EXPECT_LE(LONG_IDLE_NS, mono_ns() - t0);
-	ASSERT_EQ(0, get_stats(self->vm, &st));
+	EXPECT_LE(LONG_IDLE_NS, denali_mono_ns() - t0);
+	ASSERT_EQ(0, denali_get_stats(self->vm, &st));
 	EXPECT_EQ(1, st.hypercalls[DENALI_HC_IDLE]);
 	EXPECT_EQ(atomic_load(&self->r.calls), st.runs);
 }
@@ -425,9 +316,8 @@ FIXTURE_SETUP(idlers)
 
 	self->dev = -1;
 	nidlers = 0;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 	/* root is not held to max_vms_per_user; the memory cap is global. */
 	cap = total_cap_mb();
 	ASSERT_LT(0, cap);
@@ -454,7 +344,7 @@ FIXTURE_TEARDOWN(idlers)
 
 	for (i = 0; i < nidlers; i++)
 		if (idlers[i].r.created)
-			destroy_vm(self->dev, idlers[i].id);
+			denali_vm_ref(self->dev, DENALI_DESTROY_VM, idlers[i].id);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < nidlers; i++) {
 		left = HANG_MS - denali_ms_since(&t0);
@@ -479,27 +369,19 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	static unsigned long long exits0[IDLERS];
 	static long ticks0[IDLERS];
 	unsigned long long busy_vms = 0, busy_threads = 0, woken = 0;
-	struct denali_create_vm c;
+	char err[DENALI_ERROR_MAX];
 	struct denali_stats st;
 	struct timespec t0;
-	unsigned char image[64 * 1024];
-	size_t len;
 	int i, fd, tid, ended = 0, destroyed = 0;
 	long ticks, left;
 
-	len = elf_build_code(image, sizeof(image), idler_code,
-			     sizeof(idler_code));
-	ASSERT_LT(0, len);
-	fd = denali_image_fd(image, len);
+	fd = denali_code_image(idler_code, GUEST_CODE_LEN(idler_code));
 	ASSERT_LE(0, fd);
 	for (i = 0; i < IDLERS; i++) {
-		memset(&c, 0, sizeof(c));
-		c.mem_size = MEM;
-		c.image_fd = fd;
-		idlers[i].fd = ioctl(self->dev, DENALI_CREATE_VM, &c);
+		idlers[i].fd = denali_create_on(self->dev, fd, MEM, NULL,
+						&idlers[i].id, err);
 		ASSERT_LE(0, idlers[i].fd) TH_LOG("VM %d: %s (%s)", i,
-						  strerror(errno), c.error);
-		idlers[i].id = c.id;
+						  strerror(-idlers[i].fd), err);
 		nidlers++;
 		ASSERT_EQ(0, denali_runner_start(&idlers[i].r, idlers[i].fd,
 						 -1, IDLER_STACK))
@@ -518,20 +400,20 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	}
 
 	for (i = 0; i < IDLERS; i++) {
-		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
-		exits0[i] = all_exits(&st);
+		ASSERT_EQ(0, denali_get_stats(idlers[i].fd, &st));
+		exits0[i] = denali_all_exits(&st);
 		ticks0[i] = denali_task_cputime(atomic_load(&idlers[i].r.tid));
 		ASSERT_LE(0, ticks0[i]);
 	}
 	sleep(IDLE_WINDOW_S);
 	for (i = 0; i < IDLERS; i++) {
 		tid = atomic_load(&idlers[i].r.tid);
-		ASSERT_EQ(0, get_stats(idlers[i].fd, &st));
+		ASSERT_EQ(0, denali_get_stats(idlers[i].fd, &st));
 		ticks = denali_task_cputime(tid);
-		if (all_exits(&st) != exits0[i]) {
+		if (denali_all_exits(&st) != exits0[i]) {
 			if (!busy_vms++)
 				TH_LOG("VM %d: %llu exits, then %llu", i,
-				       exits0[i], all_exits(&st));
+				       exits0[i], denali_all_exits(&st));
 		}
 		if (ticks != ticks0[i]) {
 			if (!busy_threads++)
@@ -549,7 +431,7 @@ TEST_F_TIMEOUT(idlers, thousand_idle_vms_cost_nothing, IDLERS_TIMEOUT_S)
 	EXPECT_EQ(0, busy_threads) TH_LOG("runners charged CPU time while idle");
 
 	for (i = 0; i < IDLERS; i++)
-		destroyed += !destroy_vm(self->dev, idlers[i].id);
+		destroyed += !denali_vm_ref(self->dev, DENALI_DESTROY_VM, idlers[i].id);
 	EXPECT_EQ(IDLERS, destroyed);
 	/* One deadline for all: a thousand hangs must not take a thousand. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -5,8 +5,8 @@
  */
 #include <sys/ioctl.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
+#include "guest_code.h"
 
 #define LOAD_CYCLES 20
 
@@ -74,16 +74,18 @@ TEST_F(module, unload_refused_while_device_open)
 }
 
 /* exit(0) */
-static const unsigned char exit0[] = {
-	0xb8, 0x01, 0x00, 0x00, 0x00, 0x31, 0xff, 0xcd, 0x1f,
-};
+GUEST_CODE(exit0,
+	"	mov $1, %eax		# exit(0)\n"
+	"	xor %edi, %edi\n"
+	"	int $0x1f\n");
 
 TEST_F(module, global_memory_cap_is_enforced)
 {
 	char err[DENALI_ERROR_MAX];
 	int vms[3], fd, extra;
 	unsigned char image[8192];
-	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	size_t n = elf_build_code(image, sizeof(image), exit0,
+				  GUEST_CODE_LEN(exit0));
 	unsigned int i;
 
 	ASSERT_EQ(0, denali_load_module_with("max_total_mem_mb=3"));
@@ -111,7 +113,8 @@ TEST_F(module, per_vm_memory_limit_is_a_parameter)
 {
 	char err[DENALI_ERROR_MAX];
 	unsigned char image[8192];
-	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	size_t n = elf_build_code(image, sizeof(image), exit0,
+				  GUEST_CODE_LEN(exit0));
 	int fd, vm;
 
 	ASSERT_EQ(0, denali_load_module_with("max_vm_mem_mb=2"));
@@ -129,7 +132,8 @@ TEST_F(module, per_vm_memory_limit_is_a_parameter)
 TEST_F(module, unload_refused_while_a_vm_exists)
 {
 	unsigned char image[8192];
-	size_t n = elf_build_code(image, sizeof(image), exit0, sizeof(exit0));
+	size_t n = elf_build_code(image, sizeof(image), exit0,
+				  GUEST_CODE_LEN(exit0));
 	int fd, vm;
 
 	ASSERT_EQ(0, denali_load_module());

@@ -9,6 +9,7 @@
  * selftests/guests/net_hostile (breaks the rings on purpose).
  */
 #include <arpa/inet.h>
+#include <libgen.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -341,7 +342,7 @@ FIXTURE_TEARDOWN(net)
 /* Every size from the smallest frame to the MTU, reflected byte-exact. */
 TEST_F_TIMEOUT(net, reflector_echoes_every_size, 600)
 {
-	const char *names[] = { "dntest0" };
+	static const char *const names[] = { "dntest0" };
 	char err[DENALI_ERROR_MAX];
 	unsigned long long tx0, rx0;
 	uint8_t mac[6];
@@ -372,7 +373,7 @@ TEST_F_TIMEOUT(net, reflector_echoes_every_size, 600)
  */
 TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
 {
-	const char *sink[] = { "dntest0" }, *refl[] = { "dntest1" };
+	static const char *const sink[] = { "dntest0" }, *const refl[] = { "dntest1" };
 	uint8_t smac[6], rmac[6], f[FRAME_MAX];
 	char err[DENALI_ERROR_MAX];
 	int s, r, i, ok = 0;
@@ -407,7 +408,7 @@ TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
 /* A receive ring whose buffer lies outside guest memory stops the VM. */
 TEST_F_TIMEOUT(net, bad_receive_buffer_stops_only_that_vm, 300)
 {
-	const char *names[] = { "dntest0" };
+	static const char *const names[] = { "dntest0" };
 	char err[DENALI_ERROR_MAX];
 	uint8_t mac[6], f[64];
 	int s;
@@ -532,7 +533,7 @@ TEST_F(net, create_refuses_bad_nic_configs)
 /* Three NICs: each answers on its own interface, with its own MAC. */
 TEST_F_TIMEOUT(net, three_nics_each_answer, 300)
 {
-	const char *names[] = { "dntest0", "dntest1", "dntest2" };
+	static const char *const names[] = { "dntest0", "dntest1", "dntest2" };
 	char err[DENALI_ERROR_MAX];
 	uint8_t mac[3][6];
 	int s, i;
@@ -558,7 +559,7 @@ TEST_F_TIMEOUT(net, three_nics_each_answer, 300)
  */
 TEST_F_TIMEOUT(net, two_vms_on_a_bridge, 300)
 {
-	const char *a[] = { "dntestA" }, *b[] = { "dntestB" };
+	static const char *const a[] = { "dntestA" }, *const b[] = { "dntestB" };
 	uint8_t amac[6], bmac[6], f[64];
 	char err[DENALI_ERROR_MAX];
 	int s;
@@ -590,7 +591,7 @@ TEST_F_TIMEOUT(net, two_vms_on_a_bridge, 300)
 /* The interface works in another network namespace, and only there. */
 TEST_F_TIMEOUT(net, interface_in_another_namespace, 300)
 {
-	const char *names[] = { "dntest0" };
+	static const char *const names[] = { "dntest0" };
 	char err[DENALI_ERROR_MAX];
 	uint8_t mac[6];
 	pid_t pid;
@@ -616,7 +617,7 @@ TEST_F_TIMEOUT(net, interface_in_another_namespace, 300)
 /* ethtool -S counts what the test sent; ethtool -i names the driver. */
 TEST_F_TIMEOUT(net, ethtool_counters, 300)
 {
-	const char *names[] = { "dntest0" };
+	static const char *const names[] = { "dntest0" };
 	char err[DENALI_ERROR_MAX], line[256];
 	unsigned long long v, to_guest = ~0ull, from_guest = ~0ull;
 	uint8_t mac[6];
@@ -653,7 +654,7 @@ TEST_F_TIMEOUT(net, ethtool_counters, 300)
  */
 TEST_F_TIMEOUT(net, destroy_with_frames_in_flight, 300)
 {
-	const char *names[] = { "dntest0" };
+	static const char *const names[] = { "dntest0" };
 	char err[DENALI_ERROR_MAX];
 	struct denali_vm_ref ref;
 	uint8_t mac[6], f[200];

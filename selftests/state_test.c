@@ -13,8 +13,9 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
+#include "denali_runner.h"
+#include "guest_code.h"
 
 #define MEM (1ull << 20)
 
@@ -52,69 +53,67 @@ static bool have_avx(void)
  * exits with a bit set for each value that changed (1 FS, 2 GS, 4 PKRU,
  * 8 ymm0).
  */
-static const unsigned char junk_guest[] = {
-	0x48, 0xb8, 0x00, 0x10, 0x11, 0x01, 0, 0, 0, 0, /* movabs $0x1111000,%rax */
-	0xf3, 0x48, 0x0f, 0xae, 0xd0,		/* wrfsbase %rax */
-	0x48, 0xb8, 0x00, 0x20, 0x22, 0x02, 0, 0, 0, 0, /* movabs $0x2222000,%rax */
-	0xf3, 0x48, 0x0f, 0xae, 0xd8,		/* wrgsbase %rax */
-	0x31, 0xc9,				/* xor %ecx,%ecx */
-	0x31, 0xd2,				/* xor %edx,%edx */
-	0xb8, 0x0c, 0x00, 0x00, 0x00,		/* mov $0xc,%eax */
-	0x0f, 0x01, 0xef,			/* wrpkru */
-	0xc5, 0xfd, 0x74, 0xc0,			/* vpcmpeqb %ymm0,%ymm0,%ymm0 */
-	0xb9, 0x64, 0x00, 0x00, 0x00,		/* mov $100,%ecx */
-	0xb8, 0x03, 0x00, 0x00, 0x00,		/* 1: mov $3,%eax (null) */
-	0xcd, 0x1f,				/* int $0x1f */
-	0xff, 0xc9,				/* dec %ecx */
-	0x75, 0xf5,				/* jnz 1b */
-	0x31, 0xff,				/* xor %edi,%edi */
-	0xf3, 0x48, 0x0f, 0xae, 0xc0,		/* rdfsbase %rax */
-	0x48, 0x3d, 0x00, 0x10, 0x11, 0x01,	/* cmp $0x1111000,%rax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x01,			/* or $1,%edi */
-	0xf3, 0x48, 0x0f, 0xae, 0xc8,		/* rdgsbase %rax */
-	0x48, 0x3d, 0x00, 0x20, 0x22, 0x02,	/* cmp $0x2222000,%rax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x02,			/* or $2,%edi */
-	0x31, 0xc9,				/* xor %ecx,%ecx */
-	0x0f, 0x01, 0xee,			/* rdpkru */
-	0x83, 0xf8, 0x0c,			/* cmp $0xc,%eax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x04,			/* or $4,%edi */
-	0xc5, 0xfd, 0xd7, 0xc0,			/* vpmovmskb %ymm0,%eax */
-	0x83, 0xf8, 0xff,			/* cmp $-1,%eax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x08,			/* or $8,%edi */
-	0xb8, 0x01, 0x00, 0x00, 0x00,		/* mov $1,%eax (exit) */
-	0xcd, 0x1f,				/* int $0x1f */
-};
+GUEST_CODE(junk_guest,
+	"	movabs $0x1111000, %rax\n"
+	"	wrfsbase %rax\n"
+	"	movabs $0x2222000, %rax\n"
+	"	wrgsbase %rax\n"
+	"	xor %ecx, %ecx\n"
+	"	xor %edx, %edx\n"
+	"	mov $0xc, %eax\n"
+	"	wrpkru\n"
+	"	vpcmpeqb %ymm0, %ymm0, %ymm0\n"
+	"	mov $100, %ecx\n"
+	"1:	mov $3, %eax		# null\n"
+	"	int $0x1f\n"
+	"	dec %ecx\n"
+	"	jnz 1b\n"
+	"	xor %edi, %edi\n"
+	"	rdfsbase %rax\n"
+	"	cmp $0x1111000, %rax\n"
+	"	je 2f\n"
+	"	or $1, %edi\n"
+	"2:	rdgsbase %rax\n"
+	"	cmp $0x2222000, %rax\n"
+	"	je 3f\n"
+	"	or $2, %edi\n"
+	"3:	xor %ecx, %ecx\n"
+	"	rdpkru\n"
+	"	cmp $0xc, %eax\n"
+	"	je 4f\n"
+	"	or $4, %edi\n"
+	"4:	vpmovmskb %ymm0, %eax\n"
+	"	cmp $-1, %eax\n"
+	"	je 5f\n"
+	"	or $8, %edi\n"
+	"5:	mov $1, %eax		# exit\n"
+	"	int $0x1f\n");
 
 /*
  * A guest that reports what it found at entry: exit status bit 1 if FS
  * base was not 0, 2 if GS base was not 0, 4 if PKRU was not 0x55555554,
  * 8 if ymm0 was not zero.
  */
-static const unsigned char entry_guest[] = {
-	0x31, 0xff,				/* xor %edi,%edi */
-	0xf3, 0x48, 0x0f, 0xae, 0xc0,		/* rdfsbase %rax */
-	0x48, 0x85, 0xc0,			/* test %rax,%rax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x01,			/* or $1,%edi */
-	0xf3, 0x48, 0x0f, 0xae, 0xc8,		/* rdgsbase %rax */
-	0x48, 0x85, 0xc0,			/* test %rax,%rax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x02,			/* or $2,%edi */
-	0x31, 0xc9,				/* xor %ecx,%ecx */
-	0x0f, 0x01, 0xee,			/* rdpkru */
-	0x3d, 0x54, 0x55, 0x55, 0x55,		/* cmp $0x55555554,%eax */
-	0x74, 0x03,				/* je +3 */
-	0x83, 0xcf, 0x04,			/* or $4,%edi */
-	0xc4, 0xe2, 0x7d, 0x17, 0xc0,		/* vptest %ymm0,%ymm0 */
-	0x74, 0x03,				/* je +3 (ZF: all zero) */
-	0x83, 0xcf, 0x08,			/* or $8,%edi */
-	0xb8, 0x01, 0x00, 0x00, 0x00,		/* mov $1,%eax (exit) */
-	0xcd, 0x1f,				/* int $0x1f */
-};
+GUEST_CODE(entry_guest,
+	"	xor %edi, %edi\n"
+	"	rdfsbase %rax\n"
+	"	test %rax, %rax\n"
+	"	je 1f\n"
+	"	or $1, %edi\n"
+	"1:	rdgsbase %rax\n"
+	"	test %rax, %rax\n"
+	"	je 2f\n"
+	"	or $2, %edi\n"
+	"2:	xor %ecx, %ecx\n"
+	"	rdpkru\n"
+	"	cmp $0x55555554, %eax\n"
+	"	je 3f\n"
+	"	or $4, %edi\n"
+	"3:	vptest %ymm0, %ymm0\n"
+	"	je 4f			# ZF: all zero\n"
+	"	or $8, %edi\n"
+	"4:	mov $1, %eax		# exit\n"
+	"	int $0x1f\n");
 
 static unsigned int read_pkru(void)
 {
@@ -212,7 +211,8 @@ TEST_F(state, guest_junk_survives_exits_and_host_keeps_its_own)
 
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (unsigned char)(i * 7 + 3);
-	self->vm = denali_create_code(junk_guest, sizeof(junk_guest), MEM);
+	self->vm = denali_create_code(junk_guest, GUEST_CODE_LEN(junk_guest),
+				      MEM);
 	ASSERT_LE(0, self->vm);
 
 	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_before));
@@ -249,7 +249,8 @@ TEST_F(state, a_new_guest_sees_the_entry_state_not_the_host)
 	struct denali_run run;
 
 	memset(in, 0xa5, sizeof(in));
-	self->vm = denali_create_code(entry_guest, sizeof(entry_guest), MEM);
+	self->vm = denali_create_code(entry_guest, GUEST_CODE_LEN(entry_guest),
+				      MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_SET_GS, 0x7777000ul));
 	write_pkru(0);
@@ -273,23 +274,22 @@ TEST_F(state, a_new_guest_sees_the_entry_state_not_the_host)
  * cannot raise it in ring 3) and NT cleared by the monitor on entry.
  * Exit status: the flags it read.
  */
+GUEST_CODE(nt_iopl,
+	"	pushf\n"
+	"	orq $0x7000, (%rsp)	# NT, IOPL 3\n"
+	"	popf\n"
+	"	mov $3, %eax		# null\n"
+	"	int $0x1f\n"
+	"	pushf\n"
+	"	pop %rdi\n"
+	"	mov $1, %eax		# exit(rflags)\n"
+	"	int $0x1f\n");
+
 TEST_F(state, nt_and_iopl_never_reach_the_guest)
 {
-	static const unsigned char code[] = {
-		0x9c,				/* pushf */
-		0x48, 0x81, 0x0c, 0x24, 0x00, 0x70, 0x00, 0x00,
-						/* orq $0x7000,(%rsp) */
-		0x9d,				/* popf */
-		0xb8, 0x03, 0x00, 0x00, 0x00,	/* mov $3,%eax (null) */
-		0xcd, 0x1f,			/* int $0x1f */
-		0x9c,				/* pushf */
-		0x5f,				/* pop %rdi */
-		0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov $1,%eax (exit) */
-		0xcd, 0x1f,			/* int $0x1f */
-	};
 	struct denali_run run;
 
-	self->vm = denali_create_code(code, sizeof(code), MEM);
+	self->vm = denali_create_code(nt_iopl, GUEST_CODE_LEN(nt_iopl), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	ASSERT_EQ(DENALI_STOP_EXIT, run.reason);
@@ -298,25 +298,28 @@ TEST_F(state, nt_and_iopl_never_reach_the_guest)
 	EXPECT_EQ(0x200, run.exit_status & 0x200) TH_LOG("IF off");
 }
 
+GUEST_CODE(trap_flag,
+	"	pushf\n"
+	"	orq $0x100, (%rsp)	# TF\n"
+	"	popf\n"
+	"	nop			# TF set by popf: traps after it\n"
+	"trap_flag_after_nop:\n"
+	"	hlt\n");
+GUEST_CODE_LABEL(trap_flag, after_nop);
+
 TEST_F(state, trap_flag_stops_the_guest_with_db)
 {
-	static const unsigned char code[] = {
-		0x9c,				/* pushf */
-		0x48, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00,
-						/* orq $0x100,(%rsp): TF */
-		0x9d,				/* popf */
-		0x90,				/* nop: TF set by popf */
-		0xf4,				/* traps after this nop */
-	};
 	struct denali_run run;
 
-	self->vm = denali_create_code(code, sizeof(code), MEM);
+	self->vm = denali_create_code(trap_flag, GUEST_CODE_LEN(trap_flag),
+				      MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	ASSERT_EQ(DENALI_STOP_CRASH, run.reason);
 	EXPECT_EQ(1, run.crash.vector);
 	/* A trap: RIP is past the nop that ran with TF set. */
-	EXPECT_EQ(DENALI_GUEST_IMAGE_BASE + 11, run.crash.regs.rip);
+	EXPECT_EQ(DENALI_GUEST_IMAGE_BASE + GUEST_CODE_AT(trap_flag, after_nop),
+		  run.crash.regs.rip);
 }
 
 /*
@@ -327,30 +330,33 @@ TEST_F(state, trap_flag_stops_the_guest_with_db)
  * path clears it: SMAP would otherwise be off in the kernel).  Exit
  * status: the flags after the exit.
  */
+GUEST_CODE(ac_flag,
+	"	pushf\n"
+	"	orq $0x40000, (%rsp)	# AC\n"
+	"	popf\n"
+	"ac_flag_misaligned:\n"
+	"	mov -15(%rsp), %rax\n"
+	"	mov $3, %eax		# null\n"
+	"	int $0x1f\n"
+	"	pushf\n"
+	"	pop %rdi\n"
+	"	mov $1, %eax		# exit(rflags)\n"
+	"	int $0x1f\n");
+GUEST_CODE_LABEL(ac_flag, misaligned);
+
 TEST_F(state, alignment_check_flag_is_the_guests)
 {
-	static const unsigned char code[] = {
-		0x9c,				/* pushf */
-		0x48, 0x81, 0x0c, 0x24, 0x00, 0x00, 0x04, 0x00,
-						/* orq $0x40000,(%rsp): AC */
-		0x9d,				/* popf */
-		0x48, 0x8b, 0x44, 0x24, 0xf1,	/* mov -15(%rsp),%rax */
-		0xb8, 0x03, 0x00, 0x00, 0x00,	/* mov $3,%eax (null) */
-		0xcd, 0x1f,			/* int $0x1f */
-		0x9c,				/* pushf */
-		0x5f,				/* pop %rdi */
-		0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov $1,%eax (exit) */
-		0xcd, 0x1f,			/* int $0x1f */
-	};
 	struct denali_run run;
 
-	self->vm = denali_create_code(code, sizeof(code), MEM);
+	self->vm = denali_create_code(ac_flag, GUEST_CODE_LEN(ac_flag), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	if (run.reason == DENALI_STOP_CRASH) {
 		EXPECT_EQ(17, run.crash.vector)
 			TH_LOG("%s", run.crash.description);
-		EXPECT_EQ(DENALI_GUEST_IMAGE_BASE + 10, run.crash.regs.rip);
+		EXPECT_EQ(DENALI_GUEST_IMAGE_BASE +
+			  GUEST_CODE_AT(ac_flag, misaligned),
+			  run.crash.regs.rip);
 		return;
 	}
 	ASSERT_EQ(DENALI_STOP_EXIT, run.reason);
@@ -358,76 +364,25 @@ TEST_F(state, alignment_check_flag_is_the_guests)
 }
 
 /* Forever: ymm0-ymm7 = all ones. */
-static const unsigned char ymm_scribbler[] = {
-	0xc5, 0xfd, 0x74, 0xc0,		/* vpcmpeqb %ymm0,%ymm0,%ymm0 */
-	0xc5, 0xf5, 0x74, 0xc9,		/* vpcmpeqb %ymm1,%ymm1,%ymm1 */
-	0xc5, 0xed, 0x74, 0xd2,		/* vpcmpeqb %ymm2,%ymm2,%ymm2 */
-	0xc5, 0xe5, 0x74, 0xdb,		/* vpcmpeqb %ymm3,%ymm3,%ymm3 */
-	0xc5, 0xdd, 0x74, 0xe4,		/* vpcmpeqb %ymm4,%ymm4,%ymm4 */
-	0xc5, 0xd5, 0x74, 0xed,		/* vpcmpeqb %ymm5,%ymm5,%ymm5 */
-	0xc5, 0xcd, 0x74, 0xf6,		/* vpcmpeqb %ymm6,%ymm6,%ymm6 */
-	0xc5, 0xc5, 0x74, 0xff,		/* vpcmpeqb %ymm7,%ymm7,%ymm7 */
-	0xeb, 0xde,			/* jmp to the start */
-};
+GUEST_CODE(ymm_scribbler,
+	"1:	vpcmpeqb %ymm0, %ymm0, %ymm0\n"
+	"	vpcmpeqb %ymm1, %ymm1, %ymm1\n"
+	"	vpcmpeqb %ymm2, %ymm2, %ymm2\n"
+	"	vpcmpeqb %ymm3, %ymm3, %ymm3\n"
+	"	vpcmpeqb %ymm4, %ymm4, %ymm4\n"
+	"	vpcmpeqb %ymm5, %ymm5, %ymm5\n"
+	"	vpcmpeqb %ymm6, %ymm6, %ymm6\n"
+	"	vpcmpeqb %ymm7, %ymm7, %ymm7\n"
+	"	jmp 1b\n");
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-}
-
-/* Shared by the test thread and the thread that runs the guest. */
-struct runner_ctl {
-	int vm;
-	int started;	/* the runner is about to enter DENALI_RUN */
-	int stop;	/* set by the test thread, then signals follow */
-	int done;	/* the runner is out for good */
-};
-
-/*
- * Run the guest until told to stop.  The signal that interrupts
- * DENALI_RUN may arrive before the first call (the handler runs and
- * DENALI_RUN would then spin for ever), so @stop is checked before every
- * call and the test thread keeps signalling until @done.
- */
-static void *run_until_stopped(void *arg)
-{
-	struct runner_ctl *ctl = arg;
-	struct denali_run run;
-
-	__atomic_store_n(&ctl->started, 1, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(&ctl->stop, __ATOMIC_ACQUIRE) &&
-	       denali_run(ctl->vm, &run) == -EINTR)
-		;
-	__atomic_store_n(&ctl->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void stop_runner(struct runner_ctl *ctl, pthread_t runner)
-{
-	__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(&ctl->done, __ATOMIC_ACQUIRE)) {
-		pthread_kill(runner, SIGUSR1);
-		usleep(1000);
-	}
-	pthread_join(runner, NULL);
-}
-
+/* Exits for host interrupts VM @vm has made so far; 0 if unknown. */
 static __u64 interrupt_exits(int vm)
 {
-	struct denali_stats st = { 0 };
+	struct denali_stats st;
 
-	if (ioctl(vm, DENALI_GET_STATS, &st))
+	if (denali_get_stats(vm, &st))
 		return 0;
 	return st.exits[DENALI_EXITK_INTERRUPT];
-}
-
-static void pin_to_cpu0(pthread_t t)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	pthread_setaffinity_np(t, sizeof(set), &set);
 }
 
 /*
@@ -467,32 +422,30 @@ static void sleep_keeping_ymm(const unsigned char *in, unsigned char *out)
 /*
  * A guest scribbling on its vector registers shares CPU 0 with a host
  * thread that sleeps 200 times, leaving the CPU to it: the host thread's
- * registers must come back every time.  (Guards the reload of the guest's FPU state
- * before each entry: without it the guest ran on whatever registers were
- * live, another task's, and that task got them back changed.)
+ * registers must come back every time.  (Guards the reload of the
+ * guest's FPU state before each entry: without it the guest ran on
+ * whatever registers were live, another task's, and that task got them
+ * back changed.)
  */
 TEST_F(state, host_tasks_keep_their_vector_registers_beside_a_guest)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };
-	struct runner_ctl ctl = { 0 };
+	struct denali_runner r;
 	unsigned char in[256], out[256];
 	unsigned int i, bad = 0;
 	__u64 exits_before;
-	pthread_t runner;
 
-	ctl.vm = denali_create_code(ymm_scribbler, sizeof(ymm_scribbler), MEM);
-	ASSERT_LE(0, ctl.vm);
-	self->vm = ctl.vm;
-	sigaction(SIGUSR1, &sa, NULL);
-	pin_to_cpu0(pthread_self());
-	ASSERT_EQ(0, pthread_create(&runner, NULL, run_until_stopped, &ctl));
-	pin_to_cpu0(runner);
+	self->vm = denali_create_code(ymm_scribbler,
+				      GUEST_CODE_LEN(ymm_scribbler), MEM);
+	ASSERT_LE(0, self->vm);
+	ASSERT_EQ(0, denali_runner_signals());
+	/* Both on CPU 0: the runner pinned from its start. */
+	ASSERT_EQ(0, denali_pin_self(0));
+	ASSERT_EQ(0, denali_runner_start(&r, self->vm, 0, 0));
 
-	/* Both on CPU 0, and the guest really running, before we start. */
-	while (!__atomic_load_n(&ctl.started, __ATOMIC_ACQUIRE) ||
-	       !interrupt_exits(ctl.vm))
+	/* The guest really running before we start. */
+	while (!atomic_load(&r.tid) || !interrupt_exits(self->vm))
 		sched_yield();
-	exits_before = interrupt_exits(ctl.vm);
+	exits_before = interrupt_exits(self->vm);
 
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (unsigned char)(i * 13 + 1);
@@ -504,8 +457,8 @@ TEST_F(state, host_tasks_keep_their_vector_registers_beside_a_guest)
 	}
 
 	/* The guest ran while we slept: the CPU really changed hands. */
-	EXPECT_LT(exits_before, interrupt_exits(ctl.vm));
-	stop_runner(&ctl, runner);
+	EXPECT_LT(exits_before, interrupt_exits(self->vm));
+	EXPECT_EQ(0, denali_runners_stop(&r, 1, 60000));
 	EXPECT_EQ(0, bad) TH_LOG("%u of 200 sleeps came back with changed registers",
 				 bad);
 }

@@ -25,9 +25,9 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
 #include "denali_runner.h"
+#include "guest_code.h"
 
 #define MAX_VMS		16
 #define GUEST_MEM	DENALI_GUEST_MEM_MIN
@@ -55,30 +55,18 @@
  * The spinner.  RBX and R12 start at zero (the entry state); the sequence
  * byte is stored in free guest memory at 0x20000, above the image, so that
  * console_write can copy it from there.
- *
- *	loop:	inc	%rbx
- *		test	$0x3fffff, %ebx		# once every 2^22 iterations:
- *		jnz	loop
- *		inc	%r12			# the next sequence number
- *		mov	%r12b, 0x20000
- *		mov	$2, %eax		# console_write(0x20000, 1)
- *		mov	$0x20000, %edi
- *		mov	$1, %esi
- *		int	$0x1f
- *		jmp	loop
  */
-static const unsigned char spinner[] = {
-	0x48, 0xff, 0xc3,
-	0xf7, 0xc3, 0xff, 0xff, 0x3f, 0x00,
-	0x75, 0xf5,
-	0x49, 0xff, 0xc4,
-	0x44, 0x88, 0x24, 0x25, 0x00, 0x00, 0x02, 0x00,
-	0xb8, 0x02, 0x00, 0x00, 0x00,
-	0xbf, 0x00, 0x00, 0x02, 0x00,
-	0xbe, 0x01, 0x00, 0x00, 0x00,
-	0xcd, 0x1f,
-	0xeb, 0xd7,
-};
+GUEST_CODE(spinner,
+	"1:	inc %rbx\n"
+	"	test $0x3fffff, %ebx	# once every 2^22 iterations:\n"
+	"	jnz 1b\n"
+	"	inc %r12		# the next sequence number\n"
+	"	mov %r12b, 0x20000\n"
+	"	mov $2, %eax		# console_write(0x20000, 1)\n"
+	"	mov $0x20000, %edi\n"
+	"	mov $1, %esi\n"
+	"	int $0x1f\n"
+	"	jmp 1b\n");
 
 /* One VM, and what the host has read of its console. */
 struct vm {
@@ -172,22 +160,6 @@ static bool wait_progress(struct fleet *fl, unsigned long want)
 	}
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
 FIXTURE(stress) {
 	bool ready;		/* setup completed without skipping */
 	int ncpus;
@@ -199,9 +171,8 @@ FIXTURE(stress) {
 
 FIXTURE_SETUP(stress)
 {
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 
 	ASSERT_EQ(0, denali_runner_signals());
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -218,9 +189,9 @@ FIXTURE_TEARDOWN(stress)
 	for (i = 0; i < self->fl.n; i++)
 		close(self->fl.vm[i].fd);
 	if (self->printk_level[0])
-		write_file(PRINTK_LEVELS, self->printk_level);
+		denali_write_file(PRINTK_LEVELS, self->printk_level);
 	if (self->cpu1_offline)
-		EXPECT_EQ(0, write_file(CPU1_ONLINE, "1"));
+		EXPECT_EQ(0, denali_write_file(CPU1_ONLINE, "1"));
 	if (self->child > 0) {
 		kill(self->child, SIGKILL);
 		waitpid(self->child, NULL, 0);
@@ -240,7 +211,7 @@ static int start_vms(struct fleet *fl, int n, const int *cpus)
 	while (fl->n < n) {
 		v = &fl->vm[fl->n];
 		r = &fl->run[fl->n];
-		fd = denali_create_code(spinner, sizeof(spinner), GUEST_MEM);
+		fd = denali_create_code(spinner, GUEST_CODE_LEN(spinner), GUEST_MEM);
 		if (fd < 0)
 			return fd;
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
@@ -361,7 +332,7 @@ TEST_F_TIMEOUT(stress, nmi_storm, TEST_TIMEOUT_S)
 	ASSERT_LT(0, n);
 	ASSERT_GT(sizeof(self->printk_level), n);
 	memcpy(self->printk_level, levels, n);
-	ASSERT_EQ(0, write_file(PRINTK_LEVELS, "1"));
+	ASSERT_EQ(0, denali_write_file(PRINTK_LEVELS, "1"));
 
 	ASSERT_EQ(0, start_vms(&self->fl, 2, self->ncpus >= 2 ? cpus : NULL));
 	ASSERT_TRUE(wait_progress(&self->fl, 1))
@@ -418,11 +389,11 @@ TEST_F_TIMEOUT(stress, cpu_offline_online, TEST_TIMEOUT_S)
 		for (j = 0; j < self->fl.n; j++)
 			on_cpu1 += denali_task_cpu(self->fl.run[j].tid) == 1;
 		self->cpu1_offline = true;
-		ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"))
+		ASSERT_EQ(0, denali_write_file(CPU1_ONLINE, "0"))
 			TH_LOG("cycle %d: offline", i);
 		for (j = 0; j < self->fl.n; j++)
 			left_behind += denali_task_cpu(self->fl.run[j].tid) == 1;
-		ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"))
+		ASSERT_EQ(0, denali_write_file(CPU1_ONLINE, "1"))
 			TH_LOG("cycle %d: online", i);
 		self->cpu1_offline = false;
 		ASSERT_TRUE(wait_progress(&self->fl, 1))
@@ -619,7 +590,7 @@ static void sigkill_child(int report)
 	char c;
 	int fd;
 
-	fd = denali_create_code(spinner, sizeof(spinner), GUEST_MEM);
+	fd = denali_create_code(spinner, GUEST_CODE_LEN(spinner), GUEST_MEM);
 	if (fd < 0)
 		_exit(2);
 	if (denali_runner_start(&r, fd, -1, 0))

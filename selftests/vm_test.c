@@ -8,25 +8,29 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
-#include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_test.h"
+#include "guest_code.h"
 
 #define MEM (1ull << 20)
 
 /* console_write("hello, denali\n") then exit(7). */
-static const unsigned char hello_code[] = {
-	0x48, 0x8d, 0x3d, 0x18, 0x00, 0x00, 0x00, /* lea msg(%rip),%rdi */
-	0xbe, 0x0e, 0x00, 0x00, 0x00,	/* mov $14,%esi */
-	0xb8, 0x02, 0x00, 0x00, 0x00,	/* mov $2,%eax: console_write */
-	0xcd, 0x1f,			/* int $0x1f */
-	0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov $1,%eax: exit */
-	0xbf, 0x07, 0x00, 0x00, 0x00,	/* mov $7,%edi */
-	0xcd, 0x1f,			/* int $0x1f */
-	'h', 'e', 'l', 'l', 'o', ',', ' ', 'd', 'e', 'n', 'a', 'l', 'i', '\n',
-};
+GUEST_CODE(hello_code,
+	"	lea 1f(%rip), %rdi\n"
+	"	mov $(2f - 1f), %esi\n"
+	"	mov $2, %eax		# console_write\n"
+	"	int $0x1f\n"
+	"	mov $1, %eax		# exit(7)\n"
+	"	mov $7, %edi\n"
+	"	int $0x1f\n"
+	"1:	.ascii \"hello, denali\\n\"\n"
+	"2:\n");
 
 /* jmp . */
-static const unsigned char spin_code[] = { 0xeb, 0xfe };
+GUEST_CODE(spin_code,
+	"1:	jmp 1b\n");
+
+GUEST_CODE(halt_code,
+	"	hlt\n");
 
 FIXTURE(vm) {
 	int vm;
@@ -38,11 +42,10 @@ FIXTURE(vm) {
 FIXTURE_SETUP(vm)
 {
 	self->vm = -1;
-	if (geteuid())
-		SKIP(return, "loading modules needs root");
-	ASSERT_EQ(0, denali_ensure_loaded());
+	if (!denali_setup_module(_metadata))
+		return;
 	self->image_len = elf_build_code(self->image, sizeof(self->image),
-					 hello_code, sizeof(hello_code));
+					 hello_code, GUEST_CODE_LEN(hello_code));
 	ASSERT_LT(0, self->image_len);
 }
 
@@ -57,7 +60,7 @@ TEST_F(vm, console_and_exit_status)
 	struct denali_run run;
 	char out[256];
 
-	self->vm = denali_create_code(hello_code, sizeof(hello_code), MEM);
+	self->vm = denali_create_code(hello_code, GUEST_CODE_LEN(hello_code), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	EXPECT_EQ(DENALI_STOP_EXIT, run.reason);
@@ -91,7 +94,7 @@ TEST_F(vm, run_after_stop_reports_the_same)
 {
 	struct denali_run run;
 
-	self->vm = denali_create_code(hello_code, sizeof(hello_code), MEM);
+	self->vm = denali_create_code(hello_code, GUEST_CODE_LEN(hello_code), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &run));
 	ASSERT_EQ(0, denali_run(self->vm, &run));
@@ -103,7 +106,7 @@ TEST_F(vm, run_refuses_nonzero_in_fields)
 {
 	struct denali_run run;
 
-	self->vm = denali_create_code(hello_code, sizeof(hello_code), MEM);
+	self->vm = denali_create_code(hello_code, GUEST_CODE_LEN(hello_code), MEM);
 	ASSERT_LE(0, self->vm);
 	memset(&run, 0, sizeof(run));
 	run.flags = 1;
@@ -151,7 +154,7 @@ static void start_runner(struct runner *r, pthread_t *t)
 	__u64 runs;
 
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
-	ioctl(r->vm, DENALI_GET_STATS, &st);
+	denali_get_stats(r->vm, &st);
 	runs = st.runs;
 	r->started = 0;
 	pthread_create(t, NULL, run_thread, r);
@@ -160,7 +163,7 @@ static void start_runner(struct runner *r, pthread_t *t)
 	 * noticed, where one taken before the call would be lost.
 	 */
 	while (!__atomic_load_n(&r->started, __ATOMIC_ACQUIRE) ||
-	       (!ioctl(r->vm, DENALI_GET_STATS, &st) && st.runs == runs))
+	       (!denali_get_stats(r->vm, &st) && st.runs == runs))
 		usleep(1000);
 }
 
@@ -170,7 +173,7 @@ TEST_F(vm, signal_interrupts_run_and_run_resumes)
 	pthread_t t;
 	int i;
 
-	self->vm = denali_create_code(spin_code, sizeof(spin_code), MEM);
+	self->vm = denali_create_code(spin_code, GUEST_CODE_LEN(spin_code), MEM);
 	ASSERT_LE(0, self->vm);
 	r.vm = self->vm;
 	for (i = 0; i < 3; i++) {
@@ -187,7 +190,7 @@ TEST_F(vm, concurrent_run_is_ebusy)
 	struct runner r;
 	pthread_t t;
 
-	self->vm = denali_create_code(spin_code, sizeof(spin_code), MEM);
+	self->vm = denali_create_code(spin_code, GUEST_CODE_LEN(spin_code), MEM);
 	ASSERT_LE(0, self->vm);
 	r.vm = self->vm;
 	start_runner(&r, &t);
@@ -203,7 +206,7 @@ TEST_F(vm, console_read_blocks_until_stop_then_eof)
 	pthread_t t;
 	char c;
 
-	self->vm = denali_create_code(spin_code, sizeof(spin_code), MEM);
+	self->vm = denali_create_code(spin_code, GUEST_CODE_LEN(spin_code), MEM);
 	ASSERT_LE(0, self->vm);
 	/* Nothing yet, and not stopped: EAGAIN when non-blocking. */
 	fcntl(self->vm, F_SETFL, O_NONBLOCK);
@@ -218,7 +221,7 @@ TEST_F(vm, console_read_blocks_until_stop_then_eof)
 	close(self->vm);
 
 	/* A stopped VM with an empty console reads as end of file. */
-	self->vm = denali_create_code((unsigned char[]){ 0xf4 }, 1, MEM);
+	self->vm = denali_create_code(halt_code, GUEST_CODE_LEN(halt_code), MEM);
 	ASSERT_LE(0, self->vm);
 	ASSERT_EQ(0, denali_run(self->vm, &(struct denali_run){}));
 	EXPECT_EQ(0, read(self->vm, &c, 1));
@@ -226,18 +229,15 @@ TEST_F(vm, console_read_blocks_until_stop_then_eof)
 
 /* ---- what CREATE refuses, and why ------------------------------------- */
 
+/* denali_create_req() that closes the VM it made: 0 or -errno. */
 static int create_req(struct denali_create_vm *c)
 {
-	int dev = open(DENALI_DEVICE_PATH, O_RDWR), ret, saved;
+	int vm = denali_create_req(c);
 
-	if (dev < 0)
-		return -errno;
-	ret = ioctl(dev, DENALI_CREATE_VM, c);
-	saved = errno;
-	if (ret >= 0)
-		close(ret);
-	close(dev);
-	return ret < 0 ? -saved : 0;
+	if (vm < 0)
+		return vm;
+	close(vm);
+	return 0;
 }
 
 static void fill_req(struct denali_create_vm *c, int fd)
@@ -427,7 +427,8 @@ TEST_F(vm, create_checks_the_abi_note)
 
 	elf_builder_init(&b, ELF_BUILDER_CODE_ADDR);
 	elf_builder_add(&b, PT_LOAD, PF_R | PF_X, ELF_BUILDER_CODE_ADDR,
-			hello_code, sizeof(hello_code), sizeof(hello_code));
+			hello_code, GUEST_CODE_LEN(hello_code),
+			GUEST_CODE_LEN(hello_code));
 	elf_builder_add_abi_note(&b, &note, DENALI_ABI_MAJOR,
 				 DENALI_ABI_MINOR + 1);
 	len = elf_builder_write(&b, self->image, sizeof(self->image));
@@ -462,7 +463,7 @@ static size_t two_segments(void *buf, size_t cap, uint64_t data_vaddr)
 
 	elf_builder_init(&b, 0x10000);
 	elf_builder_add(&b, PT_LOAD, PF_R | PF_X, 0x10000, hello_code,
-			sizeof(hello_code), sizeof(hello_code));
+			GUEST_CODE_LEN(hello_code), GUEST_CODE_LEN(hello_code));
 	elf_builder_add(&b, PT_LOAD, PF_R | PF_W, data_vaddr, hello_code, 16,
 			16);
 	return elf_builder_write(&b, buf, cap);

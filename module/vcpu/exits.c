@@ -21,6 +21,8 @@
 #include <asm/trapnr.h>
 
 #include "exits.h"
+#include "guest_regs.h"
+#include "hypercalls.h"
 #include "vm.h"
 
 static const char *const vector_names[32] = {
@@ -168,24 +170,9 @@ static void fill_regs(struct denali_regs *out, const struct denali_vcpu *v)
 {
 	const struct denali_frame *r = &v->regs;
 
-	out->rax = r->rax;
-	out->rbx = r->rbx;
-	out->rcx = r->rcx;
-	out->rdx = r->rdx;
-	out->rsi = r->rsi;
-	out->rdi = r->rdi;
-	out->rbp = r->rbp;
-	out->rsp = r->rsp;
-	out->r8 = r->r8;
-	out->r9 = r->r9;
-	out->r10 = r->r10;
-	out->r11 = r->r11;
-	out->r12 = r->r12;
-	out->r13 = r->r13;
-	out->r14 = r->r14;
-	out->r15 = r->r15;
-	out->rip = r->rip;
-	out->rflags = r->rflags;
+#define COPY_REG(reg)	(out->reg = r->reg)
+	DENALI_GUEST_REGS(COPY_REG);
+#undef COPY_REG
 	out->fs_base = v->fs_base;
 	out->gs_base = v->gs_base;
 	out->cs = r->cs;
@@ -206,7 +193,7 @@ static void describe_page_fault(char *buf, size_t len, u64 err, u64 cr2)
 	snprintf(buf, len, "page fault: %s at 0x%llx (%s)", access, cr2, why);
 }
 
-static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit *e)
+static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit_info *e)
 {
 	struct denali_crash *c = &vm->crash;
 	const struct denali_frame *r = &vm->vcpu.regs;
@@ -292,7 +279,7 @@ void denali_crash_net(struct denali_vm *vm, const char *fmt, ...)
 	va_end(args);
 }
 
-bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit *e)
+bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit_info *e)
 {
 	const struct denali_frame *r = &vm->vcpu.regs;
 	u8 insn[16];

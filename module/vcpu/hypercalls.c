@@ -9,6 +9,7 @@
 #include <linux/minmax.h>
 
 #include "exits.h"
+#include "hypercalls.h"
 #include "vm.h"
 #include "vnic.h"
 

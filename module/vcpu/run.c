@@ -488,7 +488,7 @@ void denali_inject_restore_fault(void)
  * handed to Linux before returning.  Returns the exit code of
  * denali_switcher_run() and fills @exit.
  */
-static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
+static unsigned int round_trip(struct denali_vm *vm, struct denali_exit_info *exit)
 {
 	unsigned int cpu = smp_processor_id();
 	struct host_cpu_state *hc = this_cpu_ptr(&host_cpu);
@@ -506,7 +506,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 	if (unlikely(atomic_read(&inject_restore_fault)) &&
 	    atomic_dec_if_positive(&inject_restore_fault) >= 0)
 		pcpu->host_ldt = __KERNEL_CS;
-	trace_denali_entry(vm->id, pcpu->regs.rip);
+	trace_denali_vm_entry(vm->id, pcpu->regs.rip);
 	/* Same CPU, interrupts off: a raw TSC delta, converted when read. */
 	start = rdtsc();
 
@@ -560,7 +560,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 #endif
-	trace_denali_exit(vm->id, code, vm->vcpu.regs.rip);
+	trace_denali_vm_exit(vm->id, code, vm->vcpu.regs.rip);
 	/* Last, interrupts still off as it wants: the wait may schedule. */
 	if (apf)
 		async_pf_wait(apf, exit->cr2);
@@ -568,7 +568,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit *exit)
 }
 
 static unsigned int exit_kind(const struct denali_vm *vm,
-			      const struct denali_exit *exit)
+			      const struct denali_exit_info *exit)
 {
 	unsigned int code = exit->code;
 
@@ -608,7 +608,7 @@ static void fill_report(struct denali_vm *vm, struct denali_run *run)
 
 long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 {
-	struct denali_exit exit;
+	struct denali_exit_info exit;
 	long ret = 0;
 
 	if (!mutex_trylock(&vm->run_lock))

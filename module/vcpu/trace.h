@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracepoints of the world switch, for perf and trace-cmd:
- *   denali:denali_entry  a VM is about to run (id, RIP)
- *   denali:denali_exit   it came back (id, vector or exit code, RIP)
+ *   denali:denali_vm_entry  a VM is about to run (id, RIP)
+ *   denali:denali_vm_exit   it came back (id, vector or exit code, RIP)
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM denali
@@ -12,7 +12,7 @@
 
 #include <linux/tracepoint.h>
 
-TRACE_EVENT(denali_entry,
+TRACE_EVENT(denali_vm_entry,
 	TP_PROTO(u32 vm, u64 rip),
 	TP_ARGS(vm, rip),
 	TP_STRUCT__entry(
@@ -26,7 +26,7 @@ TRACE_EVENT(denali_entry,
 	TP_printk("vm %u rip %#llx", __entry->vm, __entry->rip)
 );
 
-TRACE_EVENT(denali_exit,
+TRACE_EVENT(denali_vm_exit,
 	TP_PROTO(u32 vm, unsigned int code, u64 rip),
 	TP_ARGS(vm, code, rip),
 	TP_STRUCT__entry(

@@ -36,7 +36,9 @@
 #include <asm/tsc.h>
 
 #include "exits.h"
+#include "guest_regs.h"
 #include "vm.h"
+#include "vregs.h"
 
 /* ---- 1. the read-only page and the clock ---------------------------- */
 
@@ -254,14 +256,12 @@ bool denali_upcall_deliver(struct denali_vm *vm)
 		sp = (r->rsp - DENALI_UPCALL_RED_ZONE) & ~15ull;
 	}
 
-	f = (struct denali_upcall_frame) {
-		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
-		.rsi = r->rsi, .rdi = r->rdi, .rbp = r->rbp, .rsp = r->rsp,
-		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
-		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
-		.rip = r->rip, .rflags = r->rflags,
-		.cs = __USER_CS, .ss = __USER_DS,
-	};
+	memset(&f, 0, sizeof(f));
+#define SAVE_REG(reg)	(f.reg = r->reg)
+	DENALI_GUEST_REGS(SAVE_REG);
+#undef SAVE_REG
+	f.cs = __USER_CS;
+	f.ss = __USER_DS;
 	memcpy(&rw->saved, &f, sizeof(f));
 	WRITE_ONCE(rw->irq_enabled, 0);
 
@@ -292,25 +292,10 @@ bool denali_upcall_return(struct denali_vm *vm)
 				   f.rip);
 		return false;
 	}
-	r->rax = f.rax;
-	r->rbx = f.rbx;
-	r->rcx = f.rcx;
-	r->rdx = f.rdx;
-	r->rsi = f.rsi;
-	r->rdi = f.rdi;
-	r->rbp = f.rbp;
-	r->rsp = f.rsp;
-	r->r8 = f.r8;
-	r->r9 = f.r9;
-	r->r10 = f.r10;
-	r->r11 = f.r11;
-	r->r12 = f.r12;
-	r->r13 = f.r13;
-	r->r14 = f.r14;
-	r->r15 = f.r15;
-	r->rip = f.rip;
-	/* Sanitized on entry like any guest RFLAGS: IOPL, NT, VM... go. */
-	r->rflags = f.rflags;
+	/* RFLAGS is sanitized on entry like any guest's: IOPL, NT, VM... go. */
+#define RESTORE_REG(reg)	(r->reg = f.reg)
+	DENALI_GUEST_REGS(RESTORE_REG);
+#undef RESTORE_REG
 	WRITE_ONCE(vm->vrw->irq_enabled, 1);
 	return true;
 }

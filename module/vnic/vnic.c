@@ -41,6 +41,7 @@
 #include "exits.h"
 #include "vm.h"
 #include "vnic.h"
+#include "vregs.h"
 
 struct denali_nic {
 	struct net_device *dev;

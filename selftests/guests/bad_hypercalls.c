@@ -2,10 +2,11 @@
 /*
  * bad_hypercalls: hypercalls that must fail, and fail safely.
  *
- * Expected: the console shows "bad_hypercalls: ok\n" (after one line of
- * its own, written by the final, valid console_write) and the exit
- * status is 0.  Should any result differ, the guest prints one line per
- * wrong result, "bad_hypercalls: <what>: got R, expected E", and exits 1.
+ * Expected: the verdict "DENALI-TEST: done bad_hypercalls: ok" (after
+ * one line of its own, written by the final, valid console_write) and
+ * the exit status is 0.  Should any result differ, the guest prints one
+ * line per wrong result, "bad_hypercalls: <what>: got R, expected E",
+ * and fails with the number of them, exit status 1.
  *
  * What it tries, and what the ABI says must come back:
  *   - numbers 0 (reserved), 9999 and -1 (all ones in RAX): -ENOSYS (-38);
@@ -18,6 +19,8 @@
  * and never lets a guest address reach the host unchecked.
  */
 #include <ilwaco/ilwaco.h>
+
+#include "pv_check.h"
 
 static int failures;
 
@@ -53,7 +56,6 @@ int main(void)
 	expect("console_write(valid)", denali_console_write(valid, len), len);
 
 	if (failures)
-		return 1;
-	printf("bad_hypercalls: ok\n");
-	return 0;
+		PV_FAIL("bad_hypercalls: %d calls went wrong", failures);
+	pv_done("bad_hypercalls: ok");
 }

@@ -2,7 +2,7 @@
 /*
  * fpu_check: floating point keeps its value across hypercalls.
  *
- * Expected: the console shows "fpu_check: ok\n" and the exit status is 0;
+ * Expected: the verdict "DENALI-TEST: done fpu_check: ok" and exit status 0;
  * otherwise one line per problem, "fpu_check: ...", and exit status 1.
  *
  * The monitor promises (include/uapi/denali_guest.h) that a guest starts with
@@ -19,6 +19,8 @@
  * is compared with H(1000) = 7.4854708605503449126565182...
  */
 #include <ilwaco/ilwaco.h>
+
+#include "pv_check.h"
 
 #define TERMS 1000
 
@@ -91,7 +93,6 @@ int main(void)
 		fail("the x87 sum is wrong");
 
 	if (failures)
-		return 1;
-	printf("fpu_check: ok\n");
-	return 0;
+		PV_FAIL("fpu_check: %d checks failed", failures);
+	pv_done("fpu_check: ok");
 }

@@ -22,7 +22,7 @@
 #define BUF	1514
 
 static struct ilwaco_nic nic;
-static unsigned char mem[RING * 2 * BUF + 2 * 4096] __attribute__((aligned(64)));
+static unsigned char mem[RING * 2 * BUF + 2 * 4096] __aligned(64);
 
 static int setup_case(const char *what, struct denali_hc_net_setup s,
 		      long want)

@@ -2,13 +2,15 @@
 /*
  * null_calls: a long run of the cheapest hypercall.
  *
- * Expected: the console shows "null_calls: 100000 ok\n" and the exit
- * status is 0.  If any call returns something other than 0 the guest
- * prints "null_calls: call N returned R" and exits 1.  Besides checking
+ * Expected: the verdict "DENALI-TEST: done null_calls: 100000 ok" and
+ * exit status 0.  If any call returns something other than 0 the guest
+ * fails with "null_calls: call N returned R" and exits 1.  Besides checking
  * the round trip many times, it gives benchmarks a fixed amount of work:
  * time it and divide by 100000.
  */
 #include <ilwaco/ilwaco.h>
+
+#include "pv_check.h"
 
 #define CALLS 100000
 
@@ -19,11 +21,8 @@ int main(void)
 
 	for (i = 0; i < CALLS; i++) {
 		ret = denali_null();
-		if (ret != 0) {
-			printf("null_calls: call %d returned %ld\n", i, ret);
-			return 1;
-		}
+		if (ret != 0)
+			PV_FAIL("null_calls: call %d returned %ld", i, ret);
 	}
-	printf("null_calls: %d ok\n", CALLS);
-	return 0;
+	pv_done("null_calls: %d ok", CALLS);
 }

@@ -7,9 +7,9 @@
  * register page, and exits with argc.  Before printing it checks that
  * argv[argc] is NULL, that the page's argc agrees with main()'s, and that
  * the page's argument bytes are exactly the strings, back to back, each
- * with its NUL; a disagreement prints "pv_args.c:LINE: failed: ..." and
- * exits 1 (the host compares the whole output, so this cannot pass for
- * one argument).
+ * with its NUL; a disagreement prints "DENALI-TEST: fail
+ * pv_args.c:LINE: ..." and exits 1 (the host compares the whole output,
+ * so this cannot pass for one argument).
  */
 #include "pv_check.h"
 

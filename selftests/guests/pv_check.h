@@ -6,9 +6,16 @@
  * arguments that tell a guest what to do.
  *
  * A guest's verdict reaches the host twice: as the exit status (0 for
- * success) and as console text.  The text says which check failed and
- * with what values, so that a failing test log shows the guest's side of
- * the story without a debugger.
+ * success) and as one structured line, the last the guest prints:
+ *
+ *	DENALI-TEST: done DETAIL
+ *	DENALI-TEST: fail FILE:LINE: CONDITION: MESSAGE
+ *
+ * which the host reads with denali_guest_verdict() (selftests/lib/).
+ * DETAIL carries what the test measures; a failure says which check
+ * failed and with what values, so that a failing test log shows the
+ * guest's side of the story without a debugger.  Lines before the verdict
+ * are progress the test may wait for ("regs: ready").
  */
 #ifndef PV_CHECK_H
 #define PV_CHECK_H
@@ -17,6 +24,9 @@
 
 /* The exit status of a guest whose check failed. */
 #define PV_FAILED	1
+
+/* The start of the verdict line; the host's DENALI_TEST_TAG. */
+#define PV_TAG		"DENALI-TEST: "
 
 /*
  * pv_fail() - report a failed check and stop the VM with PV_FAILED
@@ -34,8 +44,24 @@ pv_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("%s:%d: failed: %s: %s\n", file, line, cond, msg);
+	printf(PV_TAG "fail %s:%d: %s: %s\n", file, line, cond, msg);
 	denali_exit(PV_FAILED);
+}
+
+/*
+ * pv_done() - report success with @fmt as the verdict's detail and stop
+ * the VM with status 0.
+ */
+static inline __printf(1, 2) _Noreturn void pv_done(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf(PV_TAG "done %s\n", msg);
+	denali_exit(0);
 }
 
 /* PV_CHECK() - stop the VM with a report unless @cond holds. */
@@ -43,6 +69,10 @@ pv_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 	if (!(cond))							\
 		pv_fail(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__);	\
 } while (0)
+
+/* PV_FAIL() - stop the VM with a report: it got where it must not. */
+#define PV_FAIL(fmt, ...)						\
+	pv_fail(__FILE__, __LINE__, "unreachable", fmt, ##__VA_ARGS__)
 
 #define PV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

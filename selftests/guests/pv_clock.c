@@ -15,9 +15,9 @@
  * host_ns must never decrease either, and never be ahead of a clock
  * reading taken after it.
  *
- * Expected: exit 0 and "clock: N reads (H by hypercall), flags 0xF, 0
- * backwards\n".  On a clock going backwards it prints which source, the
- * two readings, and exits 1.
+ * Expected: exit 0 and "DENALI-TEST: done clock: N reads (H by
+ * hypercall), flags 0xF, 0 backwards\n".  On a clock going backwards it
+ * prints which source, the two readings, and exits 1.
  */
 #include "pv_check.h"
 
@@ -53,7 +53,6 @@ int main(void)
 			hc++;
 		}
 	}
-	printf("clock: %lu reads (%lu by hypercall), flags 0x%x, 0 backwards\n",
-	       reads + hc, hc, ILWACO_VREGS_RO->clock.flags);
-	return 0;
+	pv_done("clock: %lu reads (%lu by hypercall), flags 0x%x, 0 backwards",
+		reads + hc, hc, ILWACO_VREGS_RO->clock.flags);
 }

@@ -13,9 +13,9 @@
  * empty, idles until DENALI_IRQ_CONSOLE is pending, takes it and reads
  * again, until TOTAL bytes have come.
  *
- * Expected: exit 0 and "echo: TOTAL bytes in order, W wake-ups\n".  A
- * wrong byte prints its offset, the byte and the one expected, and exits
- * 1.
+ * Expected: exit 0 and "DENALI-TEST: done echo: TOTAL bytes in order,
+ * W wake-ups\n".  A wrong byte prints its offset, the byte and the one
+ * expected, and exits 1.
  */
 #include "pv_check.h"
 
@@ -52,10 +52,8 @@ int main(int argc, char **argv)
 	unsigned int k = 0;
 	long n;
 
-	if (argc != 1) {
-		printf("pv_echo: bad arguments\n");
-		return 2;
-	}
+	if (argc != 1)
+		PV_FAIL("pv_echo: bad arguments");
 	total = pv_num(argv[0]);
 	bad_buffers();
 	while (got < total) {
@@ -78,6 +76,5 @@ int main(int argc, char **argv)
 				 "byte %lu is %u, expected %lu", got, buf[i],
 				 got % PV_PERIOD);
 	}
-	printf("echo: %lu bytes in order, %lu wake-ups\n", got, wakeups);
-	return 0;
+	pv_done("echo: %lu bytes in order, %lu wake-ups", got, wakeups);
 }

@@ -21,8 +21,8 @@
  *	(nothing), "cs" (cs = 0x10, a kernel selector), "ss" (ss = 0x18),
  *	"iopl" (IOPL 3 and NT set in rflags), "rip ADDR" (rip = ADDR),
  *	"jump" (rip = a function that exits with PV_JUMP_STATUS).  A guest
- *	that resumes prints "frame: resumed with rflags 0xF\n" and exits 0
- *	if IOPL and NT are clear, else 1.
+ *	that resumes prints "DENALI-TEST: done frame: resumed with
+ *	rflags 0xF\n" and exits 0 if IOPL and NT are clear, else 1.
  *
  *   bogus
  *	Sets pending bits outside DENALI_IRQ_ALL.  With interrupts enabled
@@ -30,9 +30,9 @@
  *	library would hide an empty one), and with interrupts disabled an
  *	idle of PV_BOGUS_IDLE_NS must last its full timeout and end with
  *	DENALI_IRQ_TIMER the only valid bit pending.  Expected:
- *	exit 0 and "bogus: ignored, idle slept N ns\n".
+ *	exit 0 and "DENALI-TEST: done bogus: ignored, idle slept N ns\n".
  *
- * Any failure prints "pv_hostile.c:LINE: failed: ..." and exits 1.
+ * Any failure prints "DENALI-TEST: fail pv_hostile.c:LINE: ..." and exits 1.
  */
 #include "pv_check.h"
 
@@ -64,8 +64,7 @@ static int try_entry(unsigned long addr)
 	ILWACO_VREGS_RW->irq_enabled = 1;
 	denali_idle(0);
 	ILWACO_VREGS_RW->irq_enabled = 0;
-	printf("entry: survived with upcall_entry 0x%lx\n", addr);
-	return 1;
+	PV_FAIL("entry: survived with upcall_entry 0x%lx", addr);
 }
 
 static int try_stack(unsigned long addr)
@@ -74,9 +73,8 @@ static int try_stack(unsigned long addr)
 	ILWACO_VREGS_RW->upcall_stack = addr;
 	ilwaco_irq_enable();
 	ilwaco_irq_disable();
-	printf("stack: survived with upcall_stack 0x%lx, %lu upcalls\n", addr,
-	       PV_READ(upcalls));
-	return 1;
+	PV_FAIL("stack: survived with upcall_stack 0x%lx, %lu upcalls", addr,
+		PV_READ(upcalls));
 }
 
 static _Noreturn void jump_target(void)
@@ -109,11 +107,10 @@ static int try_frame(const char *how, unsigned long addr)
 	ilwaco_irq_init(edit_frame, irq_stack + sizeof(irq_stack));
 	ilwaco_irq_enable();
 	flags = pv_rflags();
-	printf("frame: resumed with rflags 0x%lx\n", flags);
 	PV_CHECK(PV_READ(upcalls) == 1, "%lu upcalls", PV_READ(upcalls));
 	PV_CHECK(!(flags & (X86_EFLAGS_IOPL | X86_EFLAGS_NT)),
 		 "IOPL or NT survived upcall_return");
-	return 0;
+	pv_done("frame: resumed with rflags 0x%lx", flags);
 }
 
 static int try_bogus(void)
@@ -146,8 +143,7 @@ static int try_bogus(void)
 		 t1 - t0);
 	PV_CHECK((left & DENALI_IRQ_ALL) == DENALI_IRQ_TIMER,
 		 "pending after idle is 0x%lx", left);
-	printf("bogus: ignored, idle slept %lu ns\n", t1 - t0);
-	return 0;
+	pv_done("bogus: ignored, idle slept %lu ns", t1 - t0);
 }
 
 int main(int argc, char **argv)
@@ -160,6 +156,5 @@ int main(int argc, char **argv)
 		return try_frame(argv[1], pv_num(argv[2]));
 	if (argc == 1 && !strcmp(argv[0], "bogus"))
 		return try_bogus();
-	printf("pv_hostile: bad arguments\n");
-	return 2;
+	PV_FAIL("pv_hostile: bad arguments");
 }

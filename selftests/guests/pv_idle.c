@@ -10,19 +10,20 @@
  *	taking the pending bits after each.  Every idle must return 0, last
  *	at least its timeout by the VM's clock, and leave exactly
  *	DENALI_IRQ_TIMER pending.  Also checks that idle(0) returns 0.
- *	Expected: exit 0 and a last line "timeouts: N idles, slept at
- *	least S ns\n"; S, the sum of the timeouts, is what the host's own
- *	clock must also see pass.
+ *	Expected: exit 0 and a last line "DENALI-TEST: done timeouts: N
+ *	idles, slept at least S ns\n"; S, the sum of the timeouts, is
+ *	what the host's own clock must also see pass.
  *
  *   once TIMEOUT BITS
  *	One idle(TIMEOUT) (a number, or "forever"), then takes the pending
  *	bits: they must be exactly BITS, and if BITS holds
  *	DENALI_IRQ_TIMER the idle must have lasted TIMEOUT by the VM's
- *	clock.  Expected: exit 0 and "once: woke after N ns with bits
- *	0xB\n".  For the host to raise bits before the run, or while the
- *	guest sleeps, or to interrupt the sleep with a signal or a destroy.
+ *	clock.  Expected: exit 0 and "DENALI-TEST: done once: woke after
+ *	N ns with bits 0xB\n".  For the host to raise bits before the
+ *	run, or while the guest sleeps, or to interrupt the sleep with a
+ *	signal or a destroy.
  *
- * Any failure prints "pv_idle.c:LINE: failed: ..." and exits 1.
+ * Any failure prints "DENALI-TEST: fail pv_idle.c:LINE: ..." and exits 1.
  */
 #include "pv_check.h"
 
@@ -60,8 +61,7 @@ static int run_timeouts(void)
 			n++;
 		}
 	}
-	printf("timeouts: %u idles, slept at least %lu ns\n", n, total);
-	return 0;
+	pv_done("timeouts: %u idles, slept at least %lu ns", n, total);
 }
 
 static int run_once(unsigned long timeout, unsigned long expect)
@@ -79,8 +79,7 @@ static int run_once(unsigned long timeout, unsigned long expect)
 	if (expect & DENALI_IRQ_TIMER)
 		PV_CHECK(t1 - t0 >= timeout,
 			 "idle(%lu) returned after %lu ns", timeout, t1 - t0);
-	printf("once: woke after %lu ns with bits 0x%lx\n", t1 - t0, bits);
-	return 0;
+	pv_done("once: woke after %lu ns with bits 0x%lx", t1 - t0, bits);
 }
 
 int main(int argc, char **argv)
@@ -89,6 +88,5 @@ int main(int argc, char **argv)
 		return run_timeouts();
 	if (argc == 3 && !strcmp(argv[0], "once"))
 		return run_once(pv_num(argv[1]), pv_num(argv[2]));
-	printf("pv_idle: bad arguments\n");
-	return 2;
+	PV_FAIL("pv_idle: bad arguments");
 }

@@ -9,8 +9,8 @@
  *	The host raised BITS (any number of times) before the first run.
  *	Installs the handler and enables interrupts: exactly one upcall
  *	must come, carrying exactly BITS, and no other after a few more
- *	entries (null hypercalls, a yield).  Expected: exit 0 and "batch: 1
- *	upcall with bits 0xBITS\n".
+ *	entries (null hypercalls, a yield).  Expected: exit 0 and
+ *	"DENALI-TEST: done batch: 1 upcall with bits 0xBITS\n".
  *
  *   masked
  *	With the handler installed but interrupts disabled:
@@ -24,9 +24,10 @@
  *	   with no upcall;
  *	4. enables interrupts: exactly one upcall must come, with USER(1),
  *	   USER(2) and USER(3).
- *	Expected: exit 0 and "masked: N spins, 1 upcall with bits 0xB\n".
+ *	Expected: exit 0 and "DENALI-TEST: done masked: N spins, 1 upcall
+ *	with bits 0xB\n".
  *
- * Any failure prints "pv_irq.c:LINE: failed: ..." and exits 1.
+ * Any failure prints "DENALI-TEST: fail pv_irq.c:LINE: ..." and exits 1.
  */
 #include "pv_check.h"
 
@@ -66,8 +67,7 @@ static int run_batch(unsigned long expect)
 	PV_CHECK(!ilwaco_irq_enabled(), "interrupts enabled at start");
 	ilwaco_irq_init(handler, irq_stack + sizeof(irq_stack));
 	enable_and_count(expect);
-	printf("batch: %lu upcall with bits 0x%lx\n", upcalls, upcall_bits);
-	return 0;
+	pv_done("batch: %lu upcall with bits 0x%lx", upcalls, upcall_bits);
 }
 
 static int run_masked(void)
@@ -101,9 +101,8 @@ static int run_masked(void)
 		 (unsigned long)ILWACO_VREGS_RW->pending);
 
 	enable_and_count(all);
-	printf("masked: %lu spins, %lu upcall with bits 0x%lx\n", spins,
-	       upcalls, upcall_bits);
-	return 0;
+	pv_done("masked: %lu spins, %lu upcall with bits 0x%lx", spins,
+		upcalls, upcall_bits);
 }
 
 int main(int argc, char **argv)
@@ -112,6 +111,5 @@ int main(int argc, char **argv)
 		return run_batch(pv_num(argv[1]));
 	if (argc == 1 && !strcmp(argv[0], "masked"))
 		return run_masked();
-	printf("pv_irq: bad arguments\n");
-	return 2;
+	PV_FAIL("pv_irq: bad arguments");
 }

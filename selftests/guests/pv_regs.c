@@ -24,8 +24,9 @@
  * loop uses no FPU register.
  *
  * Expected: the console shows "regs: ready\n" before the loop starts,
- * then, once the host has raised USER(15), "regs: U upcalls (L in the
- * loop), I iterations, 0 corruptions\n", and the exit status is 0.  On a
+ * then, once the host has raised USER(15), "DENALI-TEST: done regs: U
+ * upcalls (L in the loop), I iterations, 0 corruptions\n", and the exit
+ * status is 0.  On a
  * mismatch it prints every register's expected and found value and
  * exits 1.
  */
@@ -218,8 +219,6 @@ int main(void)
 	bad = regs_loop();
 	ilwaco_irq_disable();
 	if (bad) {
-		printf("regs: mismatch after %lu iterations, %lu upcalls\n",
-		       pv_iterations, PV_READ(upcalls));
 		for (i = 0, same = 0; i < PV_NREGS; i++) {
 			printf("regs: %s expected 0x%lx found 0x%lx%s\n",
 			       reg_names[i], pv_expect[i], pv_seen[i],
@@ -228,11 +227,11 @@ int main(void)
 		}
 		if (same == PV_NREGS)
 			puts("regs: all equal: the flags changed between a compare and its branch");
-		return 1;
+		PV_FAIL("regs: mismatch after %lu iterations, %lu upcalls",
+			pv_iterations, PV_READ(upcalls));
 	}
 	PV_CHECK(PV_READ(bits_seen) & PV_STOP_BIT,
 		 "stopped without the stop bit");
-	printf("regs: %lu upcalls (%lu in the loop), %lu iterations, 0 corruptions\n",
-	       PV_READ(upcalls), PV_READ(in_loop), pv_iterations);
-	return 0;
+	pv_done("regs: %lu upcalls (%lu in the loop), %lu iterations, 0 corruptions",
+		PV_READ(upcalls), PV_READ(in_loop), pv_iterations);
 }

@@ -9,8 +9,8 @@
  *	Checks that the read-only page's pad, reserved and flags fields
  *	are zero and that the writable page starts zeroed (interrupts
  *	disabled, nothing pending, no upcall entry or stack), then prints
- *	"ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for the host to compare
- *	with what it created, and exits 0.
+ *	"DENALI-TEST: done ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for
+ *	the host to compare with what it created, and exits 0.
  *
  *   write ADDR
  *	Stores one byte at ADDR: for the read-only page this must stop the
@@ -25,7 +25,7 @@
  *	Calls ADDR: a page fault for either register page (not
  *	executable).
  *
- * Any failure prints "pv_ro.c:LINE: failed: ..." and exits 1.
+ * Any failure prints "DENALI-TEST: fail pv_ro.c:LINE: ..." and exits 1.
  */
 #include "pv_check.h"
 
@@ -53,9 +53,8 @@ static int show_fields(void)
 		 (unsigned long)RW->pending);
 	PV_CHECK(RW->upcall_entry == 0 && RW->upcall_stack == 0,
 		 "upcall_entry or upcall_stack set at start");
-	printf("ro: abi=%u.%u id=%u mem=%lu\n", RO->abi_major, RO->abi_minor,
-	       RO->vm_id, (unsigned long)RO->mem_size);
-	return 0;
+	pv_done("ro: abi=%u.%u id=%u mem=%lu", RO->abi_major, RO->abi_minor,
+		RO->vm_id, (unsigned long)RO->mem_size);
 }
 
 int main(int argc, char **argv)
@@ -66,20 +65,16 @@ int main(int argc, char **argv)
 		return show_fields();
 	if (argc == 2 && !strcmp(argv[0], "write")) {
 		__atomic_store_n((unsigned char *)addr, 1, __ATOMIC_RELAXED);
-		printf("write: survived a store to 0x%lx\n", addr);
-		return 1;
+		PV_FAIL("write: survived a store to 0x%lx", addr);
 	}
 	if (argc == 2 && !strcmp(argv[0], "read")) {
-		printf("read: survived a load of %u from 0x%lx\n",
-		       __atomic_load_n((unsigned char *)addr, __ATOMIC_RELAXED),
-		       addr);
-		return 1;
+		PV_FAIL("read: survived a load of %u from 0x%lx",
+			__atomic_load_n((unsigned char *)addr, __ATOMIC_RELAXED),
+			addr);
 	}
 	if (argc == 2 && !strcmp(argv[0], "exec")) {
 		((void (*)(void))addr)();
-		printf("exec: survived a call to 0x%lx\n", addr);
-		return 1;
+		PV_FAIL("exec: survived a call to 0x%lx", addr);
 	}
-	printf("pv_ro: bad arguments\n");
-	return 2;
+	PV_FAIL("pv_ro: bad arguments");
 }

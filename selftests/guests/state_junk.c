@@ -2,11 +2,11 @@
 /*
  * state_junk: guest-private CPU state survives exits to the monitor.
  *
- * Expected: the console shows "state_junk: ok\n" and the exit status is 0,
- * possibly after lines "state_junk: no <feature>: not checking <state>"
- * for CPU features this machine lacks.  On failure it prints the first
- * mismatch, "state_junk: <state> after N hypercalls is X, expected Y",
- * and exits 1.
+ * Expected: the verdict "DENALI-TEST: done state_junk: ok" and exit
+ * status 0, possibly after lines "state_junk: no <feature>: not checking
+ * <state>" for CPU features this machine lacks.  On failure the verdict
+ * names the first mismatch, "state_junk: <state> after N hypercalls is
+ * X, expected Y", and the exit status is 1.
  *
  * A guest owns some CPU state that the monitor must swap with the host's
  * on every exit and entry, because the host uses the same registers for
@@ -36,6 +36,8 @@
  * and checking the state this file calls no function outside itself.
  */
 #include <ilwaco/ilwaco.h>
+
+#include "pv_check.h"
 
 #define JUNK_FS_BASE	0x1234567000ul
 #define JUNK_GS_BASE	0x7654321000ul
@@ -284,9 +286,8 @@ int main(void)
 
 	/* The ABI's entry state: FS and GS bases 0. */
 	if (f.fsgsbase && (read_fs_base() || read_gs_base())) {
-		printf("state_junk: FS/GS base at entry is 0x%lx/0x%lx, expected 0\n",
-		       read_fs_base(), read_gs_base());
-		return 1;
+		PV_FAIL("state_junk: FS/GS base at entry is 0x%lx/0x%lx, expected 0",
+			read_fs_base(), read_gs_base());
 	}
 
 	/* Distinct, nonzero bytes: a zeroed or swapped half shows. */
@@ -322,22 +323,16 @@ int main(void)
 	if (f.pku)
 		write_pkru(pkru_before);
 
-	if (ret != 0) {
-		printf("state_junk: a null hypercall returned %ld\n", ret);
-		return 1;
-	}
+	if (ret != 0)
+		PV_FAIL("state_junk: a null hypercall returned %ld", ret);
 	if (bad) {
 		round--;
 		if (m.reg >= 0)
-			printf("state_junk: %s%d byte %d after %d hypercalls is 0x%lx, expected 0x%lx\n",
-			       m.what, m.reg, m.byte, round * CALLS_PER_ROUND,
-			       m.got, m.want);
-		else
-			printf("state_junk: %s after %d hypercalls is 0x%lx, expected 0x%lx\n",
-			       m.what, round * CALLS_PER_ROUND, m.got,
-			       m.want);
-		return 1;
+			PV_FAIL("state_junk: %s%d byte %d after %d hypercalls is 0x%lx, expected 0x%lx",
+				m.what, m.reg, m.byte, round * CALLS_PER_ROUND,
+				m.got, m.want);
+		PV_FAIL("state_junk: %s after %d hypercalls is 0x%lx, expected 0x%lx",
+			m.what, round * CALLS_PER_ROUND, m.got, m.want);
 	}
-	printf("state_junk: ok\n");
-	return 0;
+	pv_done("state_junk: ok");
 }

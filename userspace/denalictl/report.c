@@ -55,6 +55,8 @@ const char *denali_crash_cause_name(unsigned int cause)
 		return "internal monitor error";
 	case DENALI_CRASH_VREGS:
 		return "virtual-register contract broken";
+	case DENALI_CRASH_NET:
+		return "NIC ring contract broken";
 	default:
 		return "unknown cause";
 	}

@@ -1,55 +1,20 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * The "runner" shared by the Denali selftests that keep a guest running
- * while the test does something else: a thread that calls DENALI_RUN on
- * one VM until a call returns other than -EINTR or it is told to stop,
- * counting its calls, its EINTRs and the EINTRs no kick explains.  It is
- * kicked with DENALI_RUNNER_KICK, whose handler (installed by
- * denali_runner_signals()) does not restart system calls, so a kick ends
- * the DENALI_RUN it lands in with EINTR and the runner calls again.
- *
- * Also here: what /proc says about a runner's thread (its CPU, its CPU
- * time), which the tests read to see where and how much it ran.
+ * The runner thread of the Denali selftests and what /proc says about a
+ * thread; the contracts are in denali_runner.h.
  */
-#ifndef DENALI_SELFTEST_RUNNER_H
-#define DENALI_SELFTEST_RUNNER_H
+#include <stdio.h>
+#include <stdlib.h>
 
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <time.h>
+#include "denali_runner.h"
 
-#include "denali_util.h"
-
-#define DENALI_RUNNER_KICK	SIGUSR1
-
-struct denali_runner {
-	pthread_t thread;
-	bool created;		/* started and not yet joined */
-	int fd;
-	int cpu;		/* pinned there from the start, or -1 */
-	atomic_int tid;		/* its thread id, once it runs */
-	atomic_int stop;	/* set before the kicks that end it */
-	atomic_int kicks;	/* kicks sent by denali_runner_kick() */
-	atomic_int calls;	/* DENALI_RUN calls begun */
-	atomic_int eintr;	/* of which returned -EINTR */
-	atomic_int spurious;	/* -EINTR with no kick sent for it */
-	atomic_int ended;	/* a call returned other than -EINTR */
-	atomic_int done;	/* its loop has ended, for either reason */
-	/* Written by the runner, read once it is done. */
-	int ret;		/* what the last call returned */
-	struct denali_run run;	/* and its report */
-};
-
-static inline void denali_runner_on_kick(int sig)
+static void denali_runner_on_kick(int sig)
 {
 	(void)sig;
 }
 
 /* Install the kick's handler; sigaction()'s result. */
-static inline int denali_runner_signals(void)
+int denali_runner_signals(void)
 {
 	struct sigaction sa;
 
@@ -60,7 +25,7 @@ static inline int denali_runner_signals(void)
 	return sigaction(DENALI_RUNNER_KICK, &sa, NULL);
 }
 
-static inline void *denali_runner_main(void *arg)
+static void *denali_runner_main(void *arg)
 {
 	struct denali_runner *r = arg;
 	struct denali_run run;
@@ -95,8 +60,8 @@ static inline void *denali_runner_main(void *arg)
  * Start @r running VM @fd, pinned to @cpu from the start (-1: anywhere),
  * on a stack of @stack bytes (0: the default); 0 or -errno.
  */
-static inline int denali_runner_start(struct denali_runner *r, int fd,
-				      int cpu, size_t stack)
+int denali_runner_start(struct denali_runner *r, int fd,
+			int cpu, size_t stack)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
@@ -122,14 +87,14 @@ static inline int denali_runner_start(struct denali_runner *r, int fd,
 }
 
 /* Send @r one kick, counted before it is sent. */
-static inline void denali_runner_kick(struct denali_runner *r)
+void denali_runner_kick(struct denali_runner *r)
 {
 	atomic_fetch_add(&r->kicks, 1);
 	pthread_kill(r->thread, DENALI_RUNNER_KICK);
 }
 
 /* Join @r if it ends by itself within @ms; true if it did. */
-static inline bool denali_runner_wait(struct denali_runner *r, long ms)
+bool denali_runner_wait(struct denali_runner *r, long ms)
 {
 	struct timespec t0;
 
@@ -151,7 +116,7 @@ static inline bool denali_runner_wait(struct denali_runner *r, long ms)
  * interrupts nothing and the runner may enter RUN once more before it
  * sees stop, so each is kicked again until it has ended.
  */
-static inline int denali_runners_stop(struct denali_runner *r, int n, long ms)
+int denali_runners_stop(struct denali_runner *r, int n, long ms)
 {
 	struct timespec t0;
 	int i, left;
@@ -178,11 +143,22 @@ static inline int denali_runners_stop(struct denali_runner *r, int n, long ms)
 	}
 }
 
+void denali_runner_end(struct denali_runner *r, __u32 id, long ms)
+{
+	if (!r->created)
+		return;
+	denali_destroy_id(id);
+	if (!denali_runner_wait(r, ms)) {
+		pthread_detach(r->thread);
+		r->created = false;
+	}
+}
+
 /*
  * Read /proc/self/task/@tid/stat into @buf; a pointer just past the
  * command name's closing parenthesis, or NULL.
  */
-static inline char *denali_task_stat(int tid, char *buf, size_t cap)
+static char *denali_task_stat(int tid, char *buf, size_t cap)
 {
 	char path[64];
 	ssize_t n;
@@ -204,7 +180,7 @@ static inline char *denali_task_stat(int tid, char *buf, size_t cap)
  * The CPU thread @tid of this process is on, or last ran on: field 39 of
  * its stat, the 37th after the command name's closing parenthesis.
  */
-static inline int denali_task_cpu(int tid)
+int denali_task_cpu(int tid)
 {
 	char buf[1024], *p = denali_task_stat(tid, buf, sizeof(buf));
 	int i;
@@ -218,7 +194,7 @@ static inline int denali_task_cpu(int tid)
  * utime + stime of thread @tid of this process, in clock ticks: fields
  * 14 and 15 of its stat, the 12th and 13th after the command name.
  */
-static inline long denali_task_cputime(int tid)
+long denali_task_cputime(int tid)
 {
 	char buf[1024], *p = denali_task_stat(tid, buf, sizeof(buf));
 	unsigned long ut, st;
@@ -228,5 +204,3 @@ static inline long denali_task_cputime(int tid)
 		return -1;
 	return ut + st;
 }
-
-#endif /* DENALI_SELFTEST_RUNNER_H */
