@@ -414,4 +414,50 @@ TEST(find_vm_refuses_to_guess)
 	EXPECT_EQ(-EINVAL, denali_find_vm(vms, n, NULL));
 }
 
+/* --nic: each key once, names and MACs checked, a sentence for each. */
+TEST(nic_spec)
+{
+	struct nic_spec n;
+	char err[200];
+
+	ASSERT_EQ(0, parse_nic_spec("default", &n, err, sizeof(err)));
+	EXPECT_STREQ("", n.bridge);
+	EXPECT_STREQ("", n.ifname);
+	EXPECT_FALSE(n.has_mac);
+
+	ASSERT_EQ(0, parse_nic_spec("bridge=br0,mac=02:00:00:aa:bb:0c,ifname=web0",
+				    &n, err, sizeof(err)));
+	EXPECT_STREQ("br0", n.bridge);
+	EXPECT_STREQ("web0", n.ifname);
+	ASSERT_TRUE(n.has_mac);
+	EXPECT_EQ(0x02, n.mac[0]);
+	EXPECT_EQ(0x0c, n.mac[5]);
+
+	EXPECT_EQ(-EINVAL, parse_nic_spec("", &n, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "give bridge=, ifname= or mac="));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("br0", &n, err, sizeof(err)));
+	EXPECT_STREQ("'br0': expected KEY=VALUE", err);
+	EXPECT_EQ(-EINVAL, parse_nic_spec("bridge=a,bridge=b", &n, err,
+					  sizeof(err)));
+	EXPECT_STREQ("'bridge': unknown or repeated key (bridge, ifname, mac)",
+		     err);
+	EXPECT_EQ(-EINVAL, parse_nic_spec("speed=10", &n, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("ifname=a/b", &n, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "ifname 'a/b' is not an interface name"));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("ifname=abcdefghijklmnop", &n, err,
+					  sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("bridge=", &n, err, sizeof(err)));
+	EXPECT_STREQ("bridge '' is not an interface name", err);
+	/* Multicast, all zero, short, long. */
+	EXPECT_EQ(-EINVAL, parse_nic_spec("mac=01:00:00:00:00:01", &n, err,
+					  sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "not a unicast MAC address"));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("mac=00:00:00:00:00:00", &n, err,
+					  sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("mac=02:00:00:00:00", &n, err,
+					  sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("mac=02:00:00:00:00:01:02", &n, err,
+					  sizeof(err)));
+}
+
 TEST_HARNESS_MAIN

@@ -330,10 +330,22 @@ static bool module_lacks_boot_args(int ctlfd)
  */
 static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 		     const char *name, const char *args, size_t args_len,
+		     const struct nic_spec *nics, unsigned int nnics,
 		     unsigned int *id)
 {
+	struct denali_nic_config cfg[DENALI_NIC_MAX];
 	struct denali_create_vm create;
+	unsigned int i;
 	int vmfd, err;
+
+	memset(cfg, 0, sizeof(cfg));
+	for (i = 0; i < nnics; i++) {
+		memcpy(cfg[i].ifname, nics[i].ifname, sizeof(cfg[i].ifname));
+		if (nics[i].has_mac) {
+			cfg[i].flags = DENALI_NIC_MAC;
+			memcpy(cfg[i].mac, nics[i].mac, 6);
+		}
+	}
 
 	memset(&create, 0, sizeof(create));
 	create.mem_size = mem;
@@ -343,6 +355,10 @@ static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 	if (args_len) {
 		create.args = (uintptr_t)args;
 		create.args_len = args_len;
+	}
+	if (nnics) {
+		create.nics = (uintptr_t)cfg;
+		create.nic_count = nnics;
 	}
 	vmfd = ioctl(ctlfd, DENALI_CREATE_VM, &create);
 	err = errno;
@@ -367,14 +383,54 @@ static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 	return vmfd;
 }
 
+/*
+ * Attach each NIC that asked for a bridge; on failure destroy the VM, so
+ * nothing is left half-made.  0, or EXIT_FAILED after saying why.
+ */
+static int attach_nics(int ctlfd, int vmfd, unsigned int id,
+		       const struct nic_spec *nics, unsigned int nnics)
+{
+	struct denali_vm_ref ref;
+	char ifname[16], err[256];
+	unsigned int i;
+
+	for (i = 0; i < nnics; i++) {
+		if (!nics[i].bridge[0])
+			continue;
+		/* The module's default names (docs/ABI.md). */
+		if (nics[i].ifname[0])
+			snprintf(ifname, sizeof(ifname), "%s", nics[i].ifname);
+		else if (i)
+			snprintf(ifname, sizeof(ifname), "dn%un%u", id, i);
+		else
+			snprintf(ifname, sizeof(ifname), "dn%u", id);
+		if (attach_to_bridge(ifname, nics[i].bridge, err,
+				     sizeof(err))) {
+			fprintf(stderr, "%s: --nic %u: %s; VM %u destroyed\n",
+				progname, i, err, id);
+			memset(&ref, 0, sizeof(ref));
+			ref.id = id;
+			ioctl(ctlfd, DENALI_DESTROY_VM, &ref);
+			close(vmfd);
+			return EXIT_FAILED;
+		}
+	}
+	return 0;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "nic", required_argument, NULL, 'N' },
+		{ "bridge", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nic_spec nics[DENALI_NIC_MAX];
+	unsigned int nnics = 0;
+	char nic_err[200];
 	/* Static: 2K is a lot for a stack frame that does nothing else. */
 	static char args[DENALI_ARGS_MAX];
 	unsigned long long mem = DEFAULT_MEM_SIZE;
@@ -407,13 +463,37 @@ int cmd_create(int argc, char **argv)
 		case 'f':
 			foreground = true;
 			break;
+		case 'N':
+		case 'b':
+			if (nnics == DENALI_NIC_MAX) {
+				fprintf(stderr, "%s: at most %d NICs (--nic, --bridge)\n",
+					progname, DENALI_NIC_MAX);
+				return EXIT_USAGE;
+			}
+			if (opt == 'b') {
+				snprintf(nic_err, sizeof(nic_err), "bridge=%s",
+					 optarg);
+				if (parse_nic_spec(nic_err, &nics[nnics], nic_err,
+						   sizeof(nic_err))) {
+					fprintf(stderr, "%s: --bridge '%s': %s\n",
+						progname, optarg, nic_err);
+					return EXIT_USAGE;
+				}
+			} else if (parse_nic_spec(optarg, &nics[nnics], nic_err,
+						  sizeof(nic_err))) {
+				fprintf(stderr, "%s: --nic '%s': %s\n", progname,
+					optarg, nic_err);
+				return EXIT_USAGE;
+			}
+			nnics++;
+			break;
 		default:
 			return bad_option("create", opt, argv);
 		}
 	}
 	if (nopts - optind != 1) {
 		fprintf(stderr,
-			"%s: create takes exactly one IMAGE, before any '--' (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--foreground] [-- ARGS...])\n",
+			"%s: create takes exactly one IMAGE, before any '--' (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--nic SPEC]... [--bridge BR] [--foreground] [-- ARGS...])\n",
 			progname, progname);
 		return EXIT_USAGE;
 	}
@@ -431,9 +511,14 @@ int cmd_create(int argc, char **argv)
 		close(imgfd);
 		return EXIT_FAILED;
 	}
-	vmfd = create_vm(ctlfd, imgfd, mem, name, args, args_len, &id);
+	vmfd = create_vm(ctlfd, imgfd, mem, name, args, args_len, nics, nnics,
+			 &id);
 	close(imgfd);
 	if (vmfd < 0) {
+		close(ctlfd);
+		return EXIT_FAILED;
+	}
+	if (attach_nics(ctlfd, vmfd, id, nics, nnics)) {
 		close(ctlfd);
 		return EXIT_FAILED;
 	}

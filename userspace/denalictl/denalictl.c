@@ -165,6 +165,10 @@ static const char * const create_details[] = {
 	"                default 16M",
 	"--name NAME     1 to 31 letters, digits, '.', '_' or '-';",
 	"                default vm<id>",
+	"--nic SPEC      a NIC (up to 8): 'default' or bridge=BR,ifname=NAME,",
+	"                mac=XX:XX:XX:XX:XX:XX (any of them); a Linux",
+	"                interface dn<id>[n<k>], on bridge BR if given",
+	"--bridge BR     short for --nic bridge=BR",
 	"--foreground    run the VM in this process, its console on stdout,",
 	"                until it stops; exit with the guest's status (0 if",
 	"                it halted, 125 if it crashed, 130 if interrupted,",
@@ -218,7 +222,8 @@ static const char * const help_details[] = {
 
 static const struct verb verbs[] = {
 	{ "create", cmd_create,
-	  "create IMAGE [--mem SIZE] [--name NAME] [--foreground] [-- ARGS...]",
+	  "create IMAGE [--mem SIZE] [--name NAME] [--nic SPEC]... [--bridge BR]\n"
+	  "             [--foreground] [-- ARGS...]",
 	  "make a VM from the guest ELF image IMAGE and run it",
 	  create_details },
 	{ "list", cmd_list, "list [-j]", "list the VMs you may see",

@@ -99,6 +99,13 @@ void proctitle_init(int argc, char **argv);
  */
 int start_runner(int ctlfd, int vmfd, const char *name, unsigned int id);
 
+/*
+ * bridge.c: attach interface @ifname to bridge @bridge and bring it up;
+ * 0, or -errno with a sentence in @err.
+ */
+int attach_to_bridge(const char *ifname, const char *bridge, char *err,
+		     size_t errlen);
+
 /* The verbs: each takes its own argv (argv[0] is the verb). */
 int cmd_version(int argc, char **argv);
 int cmd_create(int argc, char **argv);

@@ -8,7 +8,9 @@
  * reports overflow only through errno.  The numbers of `irq` are read
  * the same way, for the same reasons.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -153,5 +155,92 @@ int parse_user_irqs(int argc, char * const *argv, unsigned long long *bits,
 		b |= DENALI_IRQ_USER(line);
 	}
 	*bits = b;
+	return 0;
+}
+
+/* An interface name as Linux takes it: 1 to 15 bytes, no '/', ':' or space. */
+static bool valid_ifname(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n >= 16 || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] == ':' ||
+		    isspace((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
+static int parse_mac(const char *s, unsigned char mac[6])
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6 || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+	/* Unicast, and not all zero. */
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] |
+			      mac[5]))
+		return -EINVAL;
+	return 0;
+}
+
+int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
+		   size_t errlen)
+{
+	char buf[128], *save = NULL, *item, *value;
+	bool seen_bridge = false, seen_ifname = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(spec, "default"))
+		return 0;
+	if (!*spec || strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "'%s' is not a NIC: give bridge=, ifname= or mac= (or 'default')",
+			 spec);
+		return -EINVAL;
+	}
+	strcpy(buf, spec);
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		value = strchr(item, '=');
+		if (!value) {
+			snprintf(err, errlen, "'%s': expected KEY=VALUE", item);
+			return -EINVAL;
+		}
+		*value++ = '\0';
+		if (!strcmp(item, "bridge") && !seen_bridge) {
+			if (!valid_ifname(value)) {
+				snprintf(err, errlen, "bridge '%s' is not an interface name",
+					 value);
+				return -EINVAL;
+			}
+			strcpy(out->bridge, value);
+			seen_bridge = true;
+		} else if (!strcmp(item, "ifname") && !seen_ifname) {
+			if (!valid_ifname(value)) {
+				snprintf(err, errlen, "ifname '%s' is not an interface name (1 to 15 characters, no '/', ':' or space)",
+					 value);
+				return -EINVAL;
+			}
+			strcpy(out->ifname, value);
+			seen_ifname = true;
+		} else if (!strcmp(item, "mac") && !out->has_mac) {
+			if (parse_mac(value, out->mac)) {
+				snprintf(err, errlen, "mac '%s' is not a unicast MAC address (XX:XX:XX:XX:XX:XX)",
+					 value);
+				return -EINVAL;
+			}
+			out->has_mac = true;
+		} else {
+			snprintf(err, errlen, "'%s': unknown or repeated key (bridge, ifname, mac)",
+				 item);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }

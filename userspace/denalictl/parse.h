@@ -79,4 +79,31 @@ size_t console_escape_at(const char *buf, size_t len);
 int parse_user_irqs(int argc, char * const *argv, unsigned long long *bits,
 		    int *bad);
 
+/*
+ * struct nic_spec - one `create --nic` option
+ * @bridge: the Linux bridge to attach the interface to; "" for none.
+ * @ifname: the interface's name; "" for the module's default.
+ * @mac:    the guest's MAC address, when @has_mac.
+ */
+struct nic_spec {
+	char bridge[16];
+	char ifname[16];
+	unsigned char mac[6];
+	bool has_mac;
+};
+
+/*
+ * parse_nic_spec() - a `--nic` value
+ * @spec: comma-separated bridge=NAME, ifname=NAME, mac=XX:XX:XX:XX:XX:XX,
+ *        each at most once; "default" alone for a NIC with none of them.
+ * @out:  filled on success.
+ * @err:  on failure, a sentence saying what is wrong (@errlen bytes).
+ *
+ * Returns 0 or -EINVAL.  Names are checked for length and for the
+ * characters no interface name may hold ('/', ':', white space); the MAC
+ * must be a unicast address.
+ */
+int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
+		   size_t errlen);
+
 #endif /* DENALICTL_PARSE_H */
