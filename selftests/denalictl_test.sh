@@ -374,6 +374,35 @@ run "$ctl" destroy bg-one
 sleep 1
 [ $rc = 0 ] && ! kill -0 $pid 2>/dev/null && ! "$ctl" list | grep -q bg-one
 ok $? "destroy by name ends the VM and its runner"
+# NICs: --bridge attaches the VM's interface to a Linux bridge (with
+# libnl-route) and brings it up; a missing bridge is one sentence naming
+# it, and the VM is not left half-made.
+refl=$top/build/guests/reflector.img
+run "$ctl" create "$refl" --mem 8M --name nic-bad --bridge dnct-nobr
+[ $rc = 1 ] && echo "$err" | grep -q "bridge 'dnct-nobr' does not exist" &&
+	! "$ctl" list | grep -q nic-bad && ! ip -o link | grep -q ': dn[0-9]'
+ok $? "create --bridge of a missing bridge: one line, nothing left ($err)"
+modprobe bridge 2>/dev/null
+ip link add dnct-br type bridge && ip link set dnct-br up
+run "$ctl" create "$refl" --mem 8M --name nic-one --bridge dnct-br \
+	--nic ifname=dnct-two
+[ $rc = 0 ] && wait_console nic-one "2 NICs up"
+ok $? "create --bridge --nic: the guest sees 2 NICs"
+ifn=$(ls /sys/class/net/dnct-br/brif 2>/dev/null)
+[ "$(echo $ifn | wc -w)" = 1 ] && case $ifn in dn[0-9]*) true ;; *) false ;; esac &&
+	ip -o link show "$ifn" | grep -q "state UP\|,UP" &&
+	[ -e /sys/class/net/dnct-two ] && [ ! -e /sys/class/net/dnct-two/master ]
+ok $? "one NIC on the bridge and up ($ifn), the other left alone"
+run "$ctl" create "$refl" --mem 8M --nic mac=01:00:00:00:00:01
+[ $rc = 2 ] && echo "$err" | grep -q "not a unicast MAC address"
+ok $? "create --nic with a multicast MAC: usage error ($err)"
+run "$ctl" destroy nic-one
+sleep 1
+[ $rc = 0 ] && [ -z "$(ls /sys/class/net/dnct-br/brif)" ] &&
+	[ ! -e /sys/class/net/dnct-two ]
+ok $? "destroy removes the VM's interfaces"
+ip link del dnct-br
+
 rmmod denali 2>/dev/null
 ok $([ $? != 0 ]; echo $?) "rmmod is refused while a VM exists"
 run "$ctl" destroy --all
