@@ -137,7 +137,7 @@ TEST(restore_fault_is_skipped_once_and_repaired)
 		EXPECT_EQ(DENALI_STOP_CRASH, run.reason);
 		EXPECT_EQ(DENALI_CRASH_INTERNAL, run.crash.cause);
 		EXPECT_NE(NULL, strstr(run.crash.description,
-				       "while restoring the host"))
+				       "vector 13 while restoring the host"))
 			TH_LOG("description: %s", run.crash.description);
 		close(vm);
 

@@ -42,6 +42,7 @@ int main(void)
 	PCPU(fault_vector);
 	PCPU(fault_rip);
 	PCPU(fault_error_code);
+	PCPU(restoring);
 	PCPU(regs);
 	/* The 10-byte operands of lgdt/lidt start at the limit. */
 	OFFSET(PCPU_host_gdt, denali_pcpu, host_gdt.limit);

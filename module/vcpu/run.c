@@ -445,10 +445,17 @@ static void pass_machine_check(u64 ip, u64 sp, u64 flags, bool user)
  * been restored, or we would not be here).  Only fault injection or a
  * bug brings us here; the VM is stopped by denali_handle_exit().
  */
-static void repair_host(struct host_saved *hs)
+static void repair_host(struct denali_pcpu *pcpu, struct host_saved *hs)
 {
+	struct desc_ptr idt = {
+		.size = pcpu->host_idt.limit,
+		.address = pcpu->host_idt.base,
+	};
+
 	force_reload_TR();		/* also the read-only GDT */
 	asm volatile("lldt %w0" : : "r" (hs->ldt));
+	native_load_idt(&idt);		/* if the skipped step was lidt */
+	pcpu->restoring = 0;
 }
 
 /*
@@ -519,7 +526,7 @@ static unsigned int round_trip(struct denali_vm *vm, struct denali_exit_info *ex
 	exit->cpu = cpu;
 	exit->async_pf = apf != 0;
 	if (unlikely(code == DENALI_EXIT_UNRECOVERABLE))
-		repair_host(&hs);
+		repair_host(pcpu, &hs);
 	host_restore(vm, &hs);
 	if (code == DENALI_EXIT_INTERNAL || code == DENALI_EXIT_UNRECOVERABLE) {
 		exit->fault_vector = pcpu->fault_vector;

@@ -299,6 +299,7 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	 * and %rsp is cleared.
 	 */
 .Lrestore_host:
+	incq	PCPU_restoring(%rbx)		/* a second fault here: see 4. */
 	xor	%eax, %eax
 	mov	%eax, %ds
 	mov	%eax, %es
@@ -343,6 +344,13 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	wrmsr
 .Lstep_gdt_rw:
 	lgdt	PCPU_host_gdt_rw(%rbx)
+.Lstep_ldt:
+	/*
+	 * Before ltr: until then TR still holds our TSS, so a fault here
+	 * lands on our IST stacks.  After it the host's TSS would be used
+	 * with our IDT, whose IST numbers (6) mean nothing to it: a #DF.
+	 */
+	lldt	PCPU_host_ldt(%rbx)
 .Lstep_tr:
 	movzwl	PCPU_host_tr(%rbx), %eax
 	mov	PCPU_host_gdt_rw_base(%rbx), %rcx
@@ -350,11 +358,10 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	ltr	%ax
 .Lstep_gdt:
 	lgdt	PCPU_host_gdt(%rbx)		/* Linux runs on a read-only GDT */
-.Lstep_ldt:
-	lldt	PCPU_host_ldt(%rbx)
 .Lstep_idt:
 	lidt	PCPU_host_idt(%rbx)
 .Lstep_done:
+	movq	$0, PCPU_restoring(%rbx)
 	mov	PCPU_host_rsp(%rbx), %rsp
 	/* Back in denali_switcher_run's frame: 6 pushes and the return. */
 	jmp	denali_switcher_return
@@ -388,10 +395,10 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 
 	lea	.Lrestore_host(%rip), %rcx
 	cmp	%rcx, %rax
-	jb	1f
+	jb	3f
 	lea	.Lstep_done(%rip), %rcx
 	cmp	%rcx, %rax
-	jae	1f
+	jae	3f
 	/* In the restore path: find the first step after the fault. */
 	lea	restore_steps(%rip), %rcx
 	xor	%esi, %esi
@@ -401,6 +408,18 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	cmp	%rdx, %rax
 	jae	2b				/* ends at .Lstep_done at last */
 	mov	%rdx, FRAME_rip(%rsp)
+	movq	$DENALI_EXIT_UNRECOVERABLE, FRAME_r12(%rsp)
+	jmp	.Lcpl0_return
+3:
+	/*
+	 * Outside the steps, but the restore path had begun (an exception
+	 * whose saved RIP says nothing, such as #DF): never run it again.
+	 * Skip what is left of it; C restores the rest.
+	 */
+	cmpq	$0, PCPU_restoring(%rbx)
+	je	1f
+	lea	.Lstep_done(%rip), %rax
+	mov	%rax, FRAME_rip(%rsp)
 	movq	$DENALI_EXIT_UNRECOVERABLE, FRAME_r12(%rsp)
 	jmp	.Lcpl0_return
 1:
@@ -474,8 +493,8 @@ _ASM_NOKPROBE(denali_exit_common)
 restore_steps:
 	.long	.Lstep_cr3 - restore_steps, .Lstep_spec_ctrl - restore_steps
 	.long	.Lstep_gs_base - restore_steps, .Lstep_gdt_rw - restore_steps
-	.long	.Lstep_tr - restore_steps, .Lstep_gdt - restore_steps
-	.long	.Lstep_ldt - restore_steps, .Lstep_idt - restore_steps
+	.long	.Lstep_ldt - restore_steps, .Lstep_tr - restore_steps
+	.long	.Lstep_gdt - restore_steps, .Lstep_idt - restore_steps
 	.long	.Lstep_done - restore_steps
 
 	/* int3 padding: never executed, and no jump over it for objtool. */

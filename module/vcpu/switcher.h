@@ -125,6 +125,7 @@ struct denali_pcpu {
 	u64 fault_vector;	/* DENALI_EXIT_INTERNAL/_UNRECOVERABLE: */
 	u64 fault_rip;		/* what happened */
 	u64 fault_error_code;
+	u64 restoring;		/* inside the restore path (a fault there) */
 
 	struct denali_frame regs;
 };
