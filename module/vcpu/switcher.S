@@ -96,6 +96,13 @@
 	pop	%rdi
 .endm
 
+/* With the fault's RIP in %rax: resume at \step if the fault came before it. */
+.macro RESUME_STEP step
+	lea	\step(%rip), %rdx
+	cmp	%rdx, %rax
+	jb	2f
+.endm
+
 /* Jump to \label if the frame at %rsp interrupted the switch window. */
 .macro JUMP_IF_IN_WINDOW label
 	mov	FRAME_rip(%rsp), %rax
@@ -399,15 +406,21 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 	lea	.Lstep_done(%rip), %rcx
 	cmp	%rcx, %rax
 	jae	3f
-	/* In the restore path: find the first step after the fault. */
-	lea	restore_steps(%rip), %rcx
-	xor	%esi, %esi
-2:	movslq	(%rcx, %rsi, 4), %rdx
-	inc	%esi
-	add	%rcx, %rdx
-	cmp	%rdx, %rax
-	jae	2b				/* ends at .Lstep_done at last */
-	mov	%rdx, FRAME_rip(%rsp)
+	/*
+	 * In the restore path: resume at the first step after the fault
+	 * (the steps in order; code, not a table, so that objtool sees no
+	 * data among instructions).  It ends at .Lstep_done at the latest.
+	 */
+	RESUME_STEP .Lstep_cr3
+	RESUME_STEP .Lstep_spec_ctrl
+	RESUME_STEP .Lstep_gs_base
+	RESUME_STEP .Lstep_gdt_rw
+	RESUME_STEP .Lstep_ldt
+	RESUME_STEP .Lstep_tr
+	RESUME_STEP .Lstep_gdt
+	RESUME_STEP .Lstep_idt
+	lea	.Lstep_done(%rip), %rdx
+2:	mov	%rdx, FRAME_rip(%rsp)
 	movq	$DENALI_EXIT_UNRECOVERABLE, FRAME_r12(%rsp)
 	jmp	.Lcpl0_return
 3:
@@ -485,17 +498,6 @@ SYM_CODE_START_LOCAL(denali_exit_common)
 SYM_CODE_END(denali_exit_common)
 _ASM_NOKPROBE(denali_exit_common)
 
-	/*
-	 * Where each step of the restore path starts, in order, as offsets
-	 * from the table (no relocation: these are not call targets).
-	 */
-	.balign 4
-restore_steps:
-	.long	.Lstep_cr3 - restore_steps, .Lstep_spec_ctrl - restore_steps
-	.long	.Lstep_gs_base - restore_steps, .Lstep_gdt_rw - restore_steps
-	.long	.Lstep_ldt - restore_steps, .Lstep_tr - restore_steps
-	.long	.Lstep_gdt - restore_steps, .Lstep_idt - restore_steps
-	.long	.Lstep_done - restore_steps
 
 	/* int3 padding: never executed, and no jump over it for objtool. */
 	.balign 4096, 0xcc
