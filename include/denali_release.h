@@ -11,6 +11,6 @@
 #ifndef DENALI_RELEASE_H
 #define DENALI_RELEASE_H
 
-#define DENALI_RELEASE "0.4.0"
+#define DENALI_RELEASE "0.5.0"
 
 #endif /* DENALI_RELEASE_H */

@@ -38,7 +38,7 @@
 #endif
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 4
+#define DENALI_ABI_MINOR 5
 
 /*
  * DENALI_ABI_ASSERT() - a layout the ABI pins, checked at compile time
@@ -178,7 +178,20 @@ enum denali_hypercall {
 	DENALI_HC_CONSOLE_READ	= 6,
 	/* time() (ABI 0.3): returns the VM's clock, as in denali_vclock. */
 	DENALI_HC_TIME		= 7,
+	/*
+	 * set_base(which: RDI, base: RSI) (ABI 0.5): set the FS base
+	 * (which = DENALI_BASE_FS) or the GS base (DENALI_BASE_GS) the
+	 * guest runs with from now on; returns 0.  -EINVAL for another
+	 * which, or a base at or above DENALI_GUEST_BASE_LIMIT.  Where
+	 * denali_vregs_ro.flags has DENALI_VRO_FSGSBASE, wrfsbase and
+	 * wrgsbase do the same without an exit.
+	 */
+	DENALI_HC_SET_BASE	= 8,
 };
+
+#define DENALI_BASE_FS			0
+#define DENALI_BASE_GS			1
+#define DENALI_GUEST_BASE_LIMIT		(1ull << 47)
 
 #define DENALI_CONSOLE_WRITE_MAX	4096u
 #define DENALI_IDLE_FOREVER		(~0ull)
@@ -246,6 +259,7 @@ struct denali_vclock {
 };
 
 #define DENALI_ARGS_MAX			2048	/* bytes of boot arguments */
+#define DENALI_VRO_FSGSBASE		(1u << 0)	/* denali_vregs_ro.flags */
 #define DENALI_VREGS_ARGS_OFFSET	2048	/* of args in the RO page */
 
 /**
@@ -253,13 +267,19 @@ struct denali_vclock {
  * @abi_major: the monitor's DENALI_ABI_MAJOR.
  * @abi_minor: the monitor's DENALI_ABI_MINOR.
  * @vm_id:     the VM's id (as listed).
- * @flags:     zero.
+ * @flags:     DENALI_VRO_FSGSBASE (ABI 0.5): the guest may use the
+ *             rdfsbase/wrfsbase/rdgsbase/wrgsbase instructions (the
+ *             host enabled them); without it they fault.  Other bits zero.
  * @mem_size:  guest memory in bytes.
  * @mac:       the NIC's MAC address; all zero while the VM has no NIC.
  * @pad:       zero.
  * @argc:      how many boot arguments there are.
  * @args_len:  bytes used at @args, including every string's NUL.
  * @clock:     the time (struct denali_vclock).
+ * @wall_offset_ns: (ABI 0.5) the host's real time (CLOCK_REALTIME, ns
+ *             since 1970) minus the VM's clock: real time is the VM's
+ *             clock plus this.  Refreshed before every entry with one
+ *             aligned store (the host's real time may be stepped).
  * @reserved:  zero.
  * @args:      the boot arguments, NUL-terminated strings back to back.
  */
@@ -274,7 +294,8 @@ struct denali_vregs_ro {
 	uint32_t argc;
 	uint32_t args_len;
 	struct denali_vclock clock;
-	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 80) / 8];
+	int64_t wall_offset_ns;
+	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 88) / 8];
 	char args[DENALI_ARGS_MAX];	/* fixed */
 };
 
@@ -375,7 +396,8 @@ DENALI_ABI_AT(denali_vregs_ro, pad, 30);
 DENALI_ABI_AT(denali_vregs_ro, argc, 32);
 DENALI_ABI_AT(denali_vregs_ro, args_len, 36);
 DENALI_ABI_AT(denali_vregs_ro, clock, 40);
-DENALI_ABI_AT(denali_vregs_ro, reserved, 80);
+DENALI_ABI_AT(denali_vregs_ro, wall_offset_ns, 80);
+DENALI_ABI_AT(denali_vregs_ro, reserved, 88);
 DENALI_ABI_AT(denali_vregs_ro, args, DENALI_VREGS_ARGS_OFFSET);
 DENALI_ABI_ASSERT(DENALI_VREGS_ARGS_OFFSET == 2048 &&
 		  DENALI_VREGS_ARGS_OFFSET + DENALI_ARGS_MAX ==
