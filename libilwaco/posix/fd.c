@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File descriptors: 0, 1 and 2 are the VM's console, as a terminal
+ * would be.  Output goes out with the console-write hypercall, input
+ * comes from console-read; reading with nothing there blocks the caller
+ * in idle until console input arrives (DENALI_IRQ_CONSOLE), so a
+ * waiting guest costs no CPU.  TIOCGWINSZ answers 80x24, which is what
+ * makes musl treat stdout as a terminal and line-buffer it.
+ *
+ * Every other descriptor is EBADF until the file tree exists.
+ */
+#include "posix.h"
+
+#define TCGETS		0x5401
+#define TIOCGWINSZ	0x5413
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define O_RDWR		2
+
+static int is_console(long fd)
+{
+	return fd >= 0 && fd <= 2;
+}
+
+/* Take the console bit, then read: input arriving between the two wakes. */
+static long console_read(void *buf, unsigned long len)
+{
+	if (!len)
+		return 0;
+	for (;;) {
+		long n;
+
+		__atomic_and_fetch(&ILWACO_VREGS_RW->pending,
+				   ~DENALI_IRQ_CONSOLE, __ATOMIC_SEQ_CST);
+		n = denali_console_read(buf, len);
+		if (n != 0)
+			return n;
+		/* Returns at once if the bit came back, else on input. */
+		while (!(ILWACO_VREGS_RW->pending & DENALI_IRQ_CONSOLE))
+			ilwaco_idle(DENALI_IDLE_FOREVER);
+	}
+}
+
+SYSCALL_DEFINE(read)
+{
+	if (!is_console(a1))
+		return -L_EBADF;
+	if (!user_range_ok((void *)a2, a3))
+		return -L_EFAULT;
+	return console_read((void *)a2, a3);
+}
+
+SYSCALL_DEFINE(write)
+{
+	if (!is_console(a1))
+		return -L_EBADF;
+	if (!user_range_ok((void *)a2, a3))
+		return -L_EFAULT;
+	return console_write_all((const void *)a2, a3);
+}
+
+SYSCALL_DEFINE(readv)
+{
+	const struct l_iovec *iov = (const void *)a2;
+	long i, n, done = 0;
+
+	if (!is_console(a1))
+		return -L_EBADF;
+	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
+		return -L_EINVAL;
+	/* Like a terminal: one read's worth, never waiting twice. */
+	for (i = 0; i < a3; i++) {
+		if (!iov[i].len)
+			continue;
+		if (!user_range_ok(iov[i].base, iov[i].len))
+			return done ? done : -L_EFAULT;
+		if (done)
+			n = denali_console_read(iov[i].base, iov[i].len);
+		else
+			n = console_read(iov[i].base, iov[i].len);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+		if ((unsigned long)n < iov[i].len)
+			break;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE(writev)
+{
+	const struct l_iovec *iov = (const void *)a2;
+	long i, n, done = 0;
+
+	if (!is_console(a1))
+		return -L_EBADF;
+	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
+		return -L_EINVAL;
+	for (i = 0; i < a3; i++) {
+		if (!user_range_ok(iov[i].base, iov[i].len))
+			return done ? done : -L_EFAULT;
+		n = console_write_all(iov[i].base, iov[i].len);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE(ioctl)
+{
+	struct l_winsize *ws = (void *)a3;
+
+	if (!is_console(a1))
+		return -L_EBADF;
+	switch (a2) {
+	case TIOCGWINSZ:
+		if (!user_range_ok(ws, sizeof(*ws)))
+			return -L_EFAULT;
+		ws->row = 24;
+		ws->col = 80;
+		ws->xpixel = 0;
+		ws->ypixel = 0;
+		return 0;
+	}
+	/* TCGETS and the rest: a terminal with no line discipline. */
+	return -L_ENOTTY;
+}
+
+SYSCALL_DEFINE(fstat)
+{
+	struct l_stat *st = (void *)a2;
+
+	if (!is_console(a1))
+		return -L_EBADF;
+	if (!user_range_ok(st, sizeof(*st)))
+		return -L_EFAULT;
+	memset(st, 0, sizeof(*st));
+	st->mode = L_S_IFCHR | 0620;
+	st->nlink = 1;
+	st->rdev = (5 << 8) | 1;	/* the Linux console's device number */
+	st->blksize = DENALI_CONSOLE_WRITE_MAX;
+	return 0;
+}
+
+SYSCALL_DEFINE(close)
+{
+	/* The console stays: closing it succeeds and changes nothing. */
+	return is_console(a1) ? 0 : -L_EBADF;
+}
+
+SYSCALL_DEFINE(lseek)
+{
+	return is_console(a1) ? -L_ESPIPE : -L_EBADF;
+}
+
+SYSCALL_DEFINE(fcntl)
+{
+	if (!is_console(a1))
+		return -L_EBADF;
+	switch (a2) {
+	case F_GETFD:
+	case F_SETFD:
+	case F_SETFL:
+		return 0;
+	case F_GETFL:
+		return O_RDWR;
+	}
+	return -L_EINVAL;
+}

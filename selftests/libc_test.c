@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ordinary C programs on musl and libilwaco's POSIX layer (issue 12):
+ * the guests selftests/guests/libc_*.c, each an unmodified-looking C
+ * program whose system calls libilwaco serves in the guest.  Each guest
+ * says at its top what it expects; this checks the console and the exit
+ * status that reach the host.
+ */
+#include "kselftest_harness.h"
+#include "denali_util.h"
+
+#define MEM (16ull << 20)
+
+FIXTURE(libc) {
+	int vm;
+	struct denali_run run;
+	char out[65536];
+};
+
+FIXTURE_SETUP(libc)
+{
+	self->vm = -1;
+	if (geteuid())
+		SKIP(return, "loading modules needs root");
+	ASSERT_EQ(0, denali_ensure_loaded());
+}
+
+FIXTURE_TEARDOWN(libc)
+{
+	if (self->vm >= 0)
+		close(self->vm);
+}
+
+/*
+ * Run guest @name with @mem bytes to its exit; its console lands in @out
+ * (@cap bytes).  A guest that crashed instead shows its report and console.
+ */
+static void run_libc(struct __test_metadata *_metadata, int *vm,
+		     struct denali_run *run, char *out, size_t cap,
+		     const char *name, unsigned long long mem)
+{
+	*vm = denali_create_file(name, mem);
+	ASSERT_LE(0, *vm) TH_LOG("%s: %s", name, strerror(-*vm));
+	ASSERT_EQ(0, denali_run(*vm, run));
+	denali_console_drain(*vm, out, cap);
+	ASSERT_EQ(DENALI_STOP_EXIT, run->reason)
+		TH_LOG("%s stopped (reason %u: %s at %#llx); console:\n%s",
+		       name, run->reason, run->crash.description,
+		       run->crash.regs.rip, out);
+}
+
+#define run_libc_guest(_metadata, self, name, mem) \
+	run_libc(_metadata, &(self)->vm, &(self)->run, (self)->out, \
+		 sizeof((self)->out), name, mem)
+
+/* stdio, strings, numbers, malloc to exhaustion, time, signals. */
+TEST_F(libc, basic_conformance)
+{
+	run_libc_guest(_metadata, self, "libc_basic", MEM);
+	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
+	EXPECT_EQ(NULL, strstr(self->out, "FAIL ")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "libc_basic: ")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"));
+}
+
+/* The smallest guest memory still runs it, and exhaustion is ENOMEM. */
+TEST_F(libc, basic_in_the_smallest_vm)
+{
+	run_libc_guest(_metadata, self, "libc_basic", DENALI_GUEST_MEM_MIN * 2);
+	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"))
+		TH_LOG("%s", self->out);
+}
+
+/* exit(): atexit, then stdio flushed, then the status. */
+TEST_F(libc, exit_runs_atexit_flushes_and_reports_status)
+{
+	run_libc_guest(_metadata, self, "libc_exit", MEM);
+	EXPECT_EQ(42, self->run.exit_status);
+	EXPECT_STREQ("buffered line\natexit ran\nno newline, flushed at exit",
+		     self->out);
+}
+
+/* abort(): a report and 128 + SIGABRT, not a silent halt. */
+TEST_F(libc, abort_ends_the_vm_with_a_report)
+{
+	run_libc_guest(_metadata, self, "libc_abort", MEM);
+	EXPECT_EQ(128 + 6, self->run.exit_status);
+	EXPECT_STREQ("about to abort\n"
+		     "libilwaco: signal 6 SIGABRT raised: the VM ends\n",
+		     self->out);
+}
+
+/* musl's a_crash() (a bad free here): a report, status 125. */
+TEST_F(libc, musl_internal_crash_reports)
+{
+	run_libc_guest(_metadata, self, "libc_crash", MEM);
+	EXPECT_EQ(125, self->run.exit_status);
+	EXPECT_STREQ("freeing a bad pointer\n"
+		     "libilwaco: musl found its state corrupt (a_crash): the VM ends\n",
+		     self->out);
+}
+
+/*
+ * The thread pointer through the set_base hypercall, wrfsbase marked
+ * unusable (ABI 0.5), and errno behind it.  The guest's first line says
+ * which path start-up took; the lanes' CPUs have FSGSBASE, so there
+ * both paths run.
+ */
+TEST_F(libc, fs_base_by_hypercall)
+{
+	run_libc_guest(_metadata, self, "libc_fsbase", MEM);
+	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(0, strncmp(self->out, "wrfsbase: ", 10));
+	TH_LOG("%.*s", (int)strcspn(self->out, "\n"), self->out);
+}
+
+TEST_HARNESS_MAIN
