@@ -7,7 +7,7 @@
  * status that reach the host.
  */
 #include "kselftest_harness.h"
-#include "denali_util.h"
+#include "denali_runner.h"
 
 #define MEM (16ull << 20)
 
@@ -115,6 +115,81 @@ TEST_F(libc, fs_base_by_hypercall)
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(0, strncmp(self->out, "wrfsbase: ", 10));
 	TH_LOG("%.*s", (int)strcspn(self->out, "\n"), self->out);
+}
+
+/* pthreads: condvars, join, detached, errno per thread, 1,000 threads. */
+TEST_F(libc, threads)
+{
+	run_libc_guest(_metadata, self, "libc_threads", 64ull << 20);
+	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "libc_threads: "))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"))
+		TH_LOG("%s", self->out);
+}
+
+/* Read the console of @vm into @out until it holds @want; true if it did. */
+static bool console_until(int vm, char *out, size_t cap, const char *want,
+			  long ms)
+{
+	struct timespec t0;
+	size_t got = strlen(out);
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!strstr(out, want) && denali_ms_since(&t0) < ms) {
+		n = read(vm, out + got, cap - 1 - got);
+		if (n > 0)
+			out[got += n] = '\0';
+		else
+			denali_sleep_ms(10);
+	}
+	return strstr(out, want) != NULL;
+}
+
+static unsigned long long vm_exits(int vm)
+{
+	struct denali_stats st;
+	unsigned long long n = 0;
+	int k;
+
+	memset(&st, 0, sizeof(st));
+	if (ioctl(vm, DENALI_GET_STATS, &st))
+		return ~0ull;
+	for (k = 0; k < DENALI_EXIT_KINDS; k++)
+		n += st.exits[k];
+	return n;
+}
+
+/*
+ * Four blocked threads (sleeping, waiting on a condvar, reading the
+ * console) and a joining main: no exit in 10 s.  Console input then
+ * wakes the reader, and only it.
+ */
+TEST_F_TIMEOUT(libc, idle_threads_make_no_exits, 60)
+{
+	struct denali_runner r;
+	unsigned long long before, after;
+
+	self->out[0] = '\0';
+	self->vm = denali_create_file("libc_idle", MEM);
+	ASSERT_LE(0, self->vm) TH_LOG("libc_idle: %s", strerror(-self->vm));
+	ASSERT_EQ(0, denali_runner_start(&r, self->vm, -1, 0));
+	ASSERT_TRUE(console_until(self->vm, self->out, sizeof(self->out),
+				  "idle\n", 10000)) TH_LOG("%s", self->out);
+	denali_sleep_ms(500);	/* the last printf's exit, and settling */
+	before = vm_exits(self->vm);
+	sleep(10);
+	after = vm_exits(self->vm);
+	EXPECT_EQ(before, after) TH_LOG("%llu exits in 10 s", after - before);
+	ASSERT_EQ(1, write(self->vm, "x", 1));
+	EXPECT_TRUE(denali_runner_wait(&r, 10000));
+	if (r.created)
+		denali_runners_stop(&r, 1, 5000);
+	EXPECT_EQ(DENALI_STOP_EXIT, r.run.reason);
+	EXPECT_EQ(7, r.run.exit_status);
+	EXPECT_TRUE(console_until(self->vm, self->out, sizeof(self->out),
+				  "read: x\n", 2000)) TH_LOG("%s", self->out);
 }
 
 TEST_HARNESS_MAIN

@@ -2,9 +2,9 @@
 /*
  * File descriptors: 0, 1 and 2 are the VM's console, as a terminal
  * would be.  Output goes out with the console-write hypercall, input
- * comes from console-read; reading with nothing there blocks the caller
- * in idle until console input arrives (DENALI_IRQ_CONSOLE), so a
- * waiting guest costs no CPU.  TIOCGWINSZ answers 80x24, which is what
+ * comes from console-read; reading with nothing there blocks the calling
+ * thread until console input arrives (DENALI_IRQ_CONSOLE); other
+ * threads run meanwhile, and with none the VM idles at no CPU cost.  TIOCGWINSZ answers 80x24, which is what
  * makes musl treat stdout as a terminal and line-buffer it.
  *
  * Every other descriptor is EBADF until the file tree exists.
@@ -37,9 +37,9 @@ static long console_read(void *buf, unsigned long len)
 		n = denali_console_read(buf, len);
 		if (n != 0)
 			return n;
-		/* Returns at once if the bit came back, else on input. */
-		while (!(ILWACO_VREGS_RW->pending & DENALI_IRQ_CONSOLE))
-			ilwaco_idle(DENALI_IDLE_FOREVER);
+		/* Other threads run; this one wakes when the bit is set. */
+		if (!(ILWACO_VREGS_RW->pending & DENALI_IRQ_CONSOLE))
+			ilwaco_thread_wait_console();
 	}
 }
 

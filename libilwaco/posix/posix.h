@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #define __maybe_unused ILWACO_ATTRIBUTE((__unused__))
+#define fallthrough ILWACO_ATTRIBUTE((__fallthrough__))
 
 #include "ilwaco/ilwaco.h"
 #include "ilwaco/posix.h"
@@ -73,6 +74,7 @@
 #define NR_gettid		186
 #define NR_tkill		200
 #define NR_time			201
+#define NR_futex		202
 #define NR_set_tid_address	218
 #define NR_clock_gettime	228
 #define NR_clock_getres		229
@@ -151,18 +153,20 @@ SYSCALL_DECLARE(mremap);
 SYSCALL_DECLARE(madvise);
 SYSCALL_DECLARE(mprotect);
 /* process.c */
-SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(exit_group);
 SYSCALL_DECLARE(uname);
 SYSCALL_DECLARE(getpid);
 SYSCALL_DECLARE(getppid);
-SYSCALL_DECLARE(gettid);
 SYSCALL_DECLARE(getuid);
-SYSCALL_DECLARE(set_tid_address);
 SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(arch_prctl);
-SYSCALL_DECLARE(sched_yield);
 SYSCALL_DECLARE(getrandom);
+/* thread.c */
+SYSCALL_DECLARE(exit);
+SYSCALL_DECLARE(gettid);
+SYSCALL_DECLARE(set_tid_address);
+SYSCALL_DECLARE(sched_yield);
+SYSCALL_DECLARE(futex);
 /* signal.c */
 SYSCALL_DECLARE(rt_sigaction);
 SYSCALL_DECLARE(rt_sigprocmask);
@@ -193,6 +197,19 @@ int ilwaco_set_fs_base(unsigned long base);
 
 /* End the VM with a report: "libilwaco: @what", status @status. */
 _Noreturn void ilwaco_die(const char *what, int status);
+
+/*
+ * Threads (thread.c): block the calling thread, not the VM, until the
+ * VM clock reads @deadline, or until console input arrives; record the
+ * thread pointer; end the calling thread.
+ */
+void ilwaco_thread_sleep_until(unsigned long deadline);
+/* switch.S: the switch itself, and where a new thread begins. */
+void ilwaco_switch(unsigned long *save_sp, unsigned long new_sp);
+void ilwaco_thread_start(void);
+long ilwaco_thread_wait_console(void);
+void ilwaco_thread_set_fs(unsigned long base);
+_Noreturn void ilwaco_thread_exit(int status);
 
 /* guest.lds: the first page after the image. */
 extern char _end[];

@@ -58,11 +58,14 @@ int ilwaco_set_fs_base(unsigned long base)
 	if (ilwaco_fsgsbase_usable()) {
 		asm volatile("wrfsbase %0" : : "r" (base) : "memory");
 		fs_base = base;
+		ilwaco_thread_set_fs(base);
 		return 0;
 	}
 	err = denali_hypercall2(DENALI_HC_SET_BASE, DENALI_BASE_FS, base);
-	if (!err)
+	if (!err) {
 		fs_base = base;
+		ilwaco_thread_set_fs(base);
+	}
 	return err;
 }
 
@@ -94,12 +97,6 @@ SYSCALL_DEFINE(exit_group)
 	denali_exit((int)a1);
 }
 
-SYSCALL_DEFINE(exit)
-{
-	/* The only thread: its end is the process's. */
-	denali_exit((int)a1);
-}
-
 SYSCALL_DEFINE(getpid)
 {
 	return 1;
@@ -110,30 +107,14 @@ SYSCALL_DEFINE(getppid)
 	return 0;
 }
 
-SYSCALL_DEFINE(gettid)
-{
-	return 1;
-}
-
 SYSCALL_DEFINE(getuid)
 {
 	return 0;
 }
 
-SYSCALL_DEFINE(set_tid_address)
-{
-	return 1;
-}
-
 SYSCALL_DEFINE(set_robust_list)
 {
 	/* Robust futexes matter when a process dies; this one never half-dies. */
-	return 0;
-}
-
-SYSCALL_DEFINE(sched_yield)
-{
-	ilwaco_yield();
 	return 0;
 }
 

@@ -48,6 +48,7 @@ static const syscall_fn syscall_table[NR_TABLE] = {
 	[NR_arch_prctl] = sys_arch_prctl,
 	[NR_gettid] = sys_gettid,
 	[NR_tkill] = sys_tkill,
+	[NR_futex] = sys_futex,
 	[NR_time] = sys_time,
 	[NR_set_tid_address] = sys_set_tid_address,
 	[NR_clock_gettime] = sys_clock_gettime,

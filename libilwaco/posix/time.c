@@ -10,8 +10,9 @@
  * too: a guest has its CPU to itself while it runs, and the monitor does
  * not tell it how long it was switched out.
  *
- * Sleeping is the idle hypercall with the remaining time; idle never
- * returns early, so a sleep is never short.  No signal can interrupt a
+ * Sleeping blocks the calling thread until the VM clock reaches the
+ * deadline (thread.c: the VM idles when no thread can run); it is
+ * never short.  No signal can interrupt a
  * sleep (a guest has no asynchronous signals), so `rem` is never
  * written and EINTR never returned.
  */
@@ -109,6 +110,14 @@ SYSCALL_DEFINE(time)
 	return sec;
 }
 
+/* Sleep the calling thread (others run meanwhile) for @ns at least. */
+static void sleep_ns(unsigned long ns)
+{
+	unsigned long now = ilwaco_time_ns();
+
+	ilwaco_thread_sleep_until(now + ns < now ? ~0ul : now + ns);
+}
+
 /* A timespec as nanoseconds, or -1 if it is not a valid one. */
 static long timespec_ns(const struct l_timespec *ts, unsigned long *ns)
 {
@@ -130,7 +139,7 @@ SYSCALL_DEFINE(nanosleep)
 
 	if (err)
 		return err;
-	ilwaco_sleep_ns(ns);
+	sleep_ns(ns);
 	return 0;
 }
 
@@ -147,9 +156,9 @@ SYSCALL_DEFINE(clock_nanosleep)
 	if (a2 & TIMER_ABSTIME) {
 		/* Until the clock reads @ns: re-read, real time may step. */
 		while (!clock_now(a1, &now) && now < ns)
-			ilwaco_sleep_ns(ns - now);
+			sleep_ns(ns - now);
 		return 0;
 	}
-	ilwaco_sleep_ns(ns);
+	sleep_ns(ns);
 	return 0;
 }
