@@ -192,4 +192,28 @@ TEST_F_TIMEOUT(libc, idle_threads_make_no_exits, 60)
 				  "read: x\n", 2000)) TH_LOG("%s", self->out);
 }
 
+/* poll/select: timeouts, then a poll with none that console input ends. */
+TEST_F_TIMEOUT(libc, poll_and_select_on_the_console, 60)
+{
+	struct denali_runner r;
+
+	self->out[0] = '\0';
+	self->vm = denali_create_file("libc_poll", MEM);
+	ASSERT_LE(0, self->vm) TH_LOG("libc_poll: %s", strerror(-self->vm));
+	ASSERT_EQ(0, denali_runner_start(&r, self->vm, -1, 0));
+	ASSERT_TRUE(console_until(self->vm, self->out, sizeof(self->out),
+				  "waiting\n", 10000)) TH_LOG("%s", self->out);
+	denali_sleep_ms(200);	/* let it block in poll first */
+	ASSERT_EQ(5, write(self->vm, "hello", 5));
+	EXPECT_TRUE(denali_runner_wait(&r, 10000));
+	if (r.created)
+		denali_runners_stop(&r, 1, 5000);
+	console_until(self->vm, self->out, sizeof(self->out), "failed\n", 2000);
+	EXPECT_EQ(DENALI_STOP_EXIT, r.run.reason);
+	EXPECT_EQ(0, r.run.exit_status) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "got: hello\n")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"))
+		TH_LOG("%s", self->out);
+}
+
 TEST_HARNESS_MAIN

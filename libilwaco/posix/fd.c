@@ -24,11 +24,45 @@ static int is_console(long fd)
 	return fd >= 0 && fd <= 2;
 }
 
+/*
+ * Input poll() has seen but nobody has read yet: poll must take bytes
+ * from the monitor to know there are some, and read serves them first.
+ */
+static char peeked[256];
+static unsigned int peeked_len, peeked_off;
+
 /* Take the console bit, then read: input arriving between the two wakes. */
+static long take_input(void *buf, unsigned long len)
+{
+	__atomic_and_fetch(&ILWACO_VREGS_RW->pending, ~DENALI_IRQ_CONSOLE,
+			   __ATOMIC_SEQ_CST);
+	return denali_console_read(buf, len);
+}
+
+int ilwaco_console_readable(void)
+{
+	long n;
+
+	if (peeked_off < peeked_len)
+		return 1;
+	n = take_input(peeked, sizeof(peeked));
+	peeked_off = 0;
+	peeked_len = n > 0 ? n : 0;
+	return n > 0;
+}
+
 static long console_read(void *buf, unsigned long len)
 {
 	if (!len)
 		return 0;
+	if (peeked_off < peeked_len) {
+		unsigned long n = peeked_len - peeked_off;
+
+		n = n < len ? n : len;
+		memcpy(buf, peeked + peeked_off, n);
+		peeked_off += n;
+		return n;
+	}
 	for (;;) {
 		long n;
 
@@ -70,21 +104,17 @@ SYSCALL_DEFINE(readv)
 		return -L_EBADF;
 	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
 		return -L_EINVAL;
-	/* Like a terminal: one read's worth, never waiting twice. */
+	/* Like a terminal: one read's worth, into the first buffer. */
 	for (i = 0; i < a3; i++) {
 		if (!iov[i].len)
 			continue;
 		if (!user_range_ok(iov[i].base, iov[i].len))
 			return done ? done : -L_EFAULT;
-		if (done)
-			n = denali_console_read(iov[i].base, iov[i].len);
-		else
-			n = console_read(iov[i].base, iov[i].len);
+		n = console_read(iov[i].base, iov[i].len);
 		if (n < 0)
 			return done ? done : n;
 		done += n;
-		if ((unsigned long)n < iov[i].len)
-			break;
+		break;
 	}
 	return done;
 }

@@ -44,6 +44,7 @@
 #define NR_read			0
 #define NR_write		1
 #define NR_close		3
+#define NR_poll			7
 #define NR_fstat		5
 #define NR_lseek		8
 #define NR_mmap			9
@@ -55,6 +56,7 @@
 #define NR_ioctl		16
 #define NR_readv		19
 #define NR_writev		20
+#define NR_select		23
 #define NR_sched_yield		24
 #define NR_mremap		25
 #define NR_madvise		28
@@ -81,6 +83,8 @@
 #define NR_clock_nanosleep	230
 #define NR_exit_group		231
 #define NR_tgkill		234
+#define NR_pselect6		270
+#define NR_ppoll		271
 #define NR_set_robust_list	273
 #define NR_getrandom		318
 #define NR_TABLE		512
@@ -138,6 +142,11 @@ SYSCALL_DECLARE(fstat);
 SYSCALL_DECLARE(close);
 SYSCALL_DECLARE(lseek);
 SYSCALL_DECLARE(fcntl);
+/* poll.c */
+SYSCALL_DECLARE(poll);
+SYSCALL_DECLARE(ppoll);
+SYSCALL_DECLARE(select);
+SYSCALL_DECLARE(pselect6);
 /* time.c */
 SYSCALL_DECLARE(clock_gettime);
 SYSCALL_DECLARE(clock_getres);
@@ -183,6 +192,9 @@ SYSCALL_DECLARE(tgkill);
  */
 int user_range_ok(const void *p, unsigned long len);
 
+/* Is console input waiting? (fd.c; keeps what it had to take) */
+int ilwaco_console_readable(void);
+
 /* The console's bytes, written in full; returns @len or a negative errno. */
 long console_write_all(const void *buf, unsigned long len);
 
@@ -208,6 +220,7 @@ void ilwaco_thread_sleep_until(unsigned long deadline);
 void ilwaco_switch(unsigned long *save_sp, unsigned long new_sp);
 void ilwaco_thread_start(void);
 long ilwaco_thread_wait_console(void);
+long ilwaco_thread_wait_console_until(unsigned long deadline);
 void ilwaco_thread_set_fs(unsigned long base);
 _Noreturn void ilwaco_thread_exit(int status);
 

@@ -181,8 +181,13 @@ void ilwaco_thread_sleep_until(unsigned long deadline)
 
 long ilwaco_thread_wait_console(void)
 {
+	return ilwaco_thread_wait_console_until(FOREVER);
+}
+
+long ilwaco_thread_wait_console_until(unsigned long deadline)
+{
 	current->console = 1;
-	return block(FOREVER);
+	return block(deadline);
 }
 
 /* The FS base start-up or arch_prctl set, for the switch to restore. */
