@@ -216,4 +216,15 @@ TEST_F_TIMEOUT(libc, poll_and_select_on_the_console, 60)
 		TH_LOG("%s", self->out);
 }
 
+/* The read-only tree: reads, seeks, stat, mmap, listings, EROFS. */
+TEST_F(libc, file_tree)
+{
+	run_libc_guest(_metadata, self, "libc_files", MEM);
+	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "libc_files: "))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " checks, 0 failed\n"))
+		TH_LOG("%s", self->out);
+}
+
 TEST_HARNESS_MAIN

@@ -7,7 +7,8 @@
  * threads run meanwhile, and with none the VM idles at no CPU cost.  TIOCGWINSZ answers 80x24, which is what
  * makes musl treat stdout as a terminal and line-buffer it.
  *
- * Every other descriptor is EBADF until the file tree exists.
+ * Descriptors from 3 up are the read-only file tree's (files.c).
+ * Writing to one is EBADF: it was opened for reading.
  */
 #include "posix.h"
 
@@ -80,7 +81,7 @@ static long console_read(void *buf, unsigned long len)
 SYSCALL_DEFINE(read)
 {
 	if (!is_console(a1))
-		return -L_EBADF;
+		return ilwaco_file_read(a1, (void *)a2, a3);
 	if (!user_range_ok((void *)a2, a3))
 		return -L_EFAULT;
 	return console_read((void *)a2, a3);
@@ -100,10 +101,19 @@ SYSCALL_DEFINE(readv)
 	const struct l_iovec *iov = (const void *)a2;
 	long i, n, done = 0;
 
-	if (!is_console(a1))
-		return -L_EBADF;
 	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
 		return -L_EINVAL;
+	if (!is_console(a1)) {
+		for (i = 0; i < a3; i++) {
+			n = ilwaco_file_read(a1, iov[i].base, iov[i].len);
+			if (n < 0)
+				return done ? done : n;
+			done += n;
+			if ((unsigned long)n < iov[i].len)
+				break;
+		}
+		return done;
+	}
 	/* Like a terminal: one read's worth, into the first buffer. */
 	for (i = 0; i < a3; i++) {
 		if (!iov[i].len)
@@ -144,7 +154,7 @@ SYSCALL_DEFINE(ioctl)
 	struct l_winsize *ws = (void *)a3;
 
 	if (!is_console(a1))
-		return -L_EBADF;
+		return ilwaco_file_lseek(a1, 0, 1) < 0 ? -L_EBADF : -L_ENOTTY;
 	switch (a2) {
 	case TIOCGWINSZ:
 		if (!user_range_ok(ws, sizeof(*ws)))
@@ -164,7 +174,7 @@ SYSCALL_DEFINE(fstat)
 	struct l_stat *st = (void *)a2;
 
 	if (!is_console(a1))
-		return -L_EBADF;
+		return ilwaco_file_fstat(a1, st);
 	if (!user_range_ok(st, sizeof(*st)))
 		return -L_EFAULT;
 	memset(st, 0, sizeof(*st));
@@ -178,17 +188,17 @@ SYSCALL_DEFINE(fstat)
 SYSCALL_DEFINE(close)
 {
 	/* The console stays: closing it succeeds and changes nothing. */
-	return is_console(a1) ? 0 : -L_EBADF;
+	return is_console(a1) ? 0 : ilwaco_file_close(a1);
 }
 
 SYSCALL_DEFINE(lseek)
 {
-	return is_console(a1) ? -L_ESPIPE : -L_EBADF;
+	return is_console(a1) ? -L_ESPIPE : ilwaco_file_lseek(a1, a2, a3);
 }
 
 SYSCALL_DEFINE(fcntl)
 {
-	if (!is_console(a1))
+	if (!is_console(a1) && ilwaco_file_lseek(a1, 0, 1) < 0)
 		return -L_EBADF;
 	switch (a2) {
 	case F_GETFD:
@@ -196,7 +206,7 @@ SYSCALL_DEFINE(fcntl)
 	case F_SETFL:
 		return 0;
 	case F_GETFL:
-		return O_RDWR;
+		return is_console(a1) ? O_RDWR : 0;	/* files: O_RDONLY */
 	}
 	return -L_EINVAL;
 }

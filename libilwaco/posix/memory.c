@@ -13,7 +13,8 @@
  *
  * What cannot be had without paging: protections (mprotect succeeds
  * and changes nothing: every page stays readable and writable, and no
- * guard page stops a stack overflow), file mappings (ENODEV), shared
+ * guard page stops a stack overflow), file mappings other than private
+ * copies of the read-only tree's files (files.c), shared
  * mappings between processes (there is one process).  brk never grows
  * (it returns the current break, which is how Linux says no); musl's
  * malloc then takes its memory from mmap.
@@ -150,7 +151,7 @@ SYSCALL_DEFINE(mmap)
 	if (!len || len > heap_pages * PAGE)
 		return len ? -L_ENOMEM : -L_EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return -L_ENODEV;
+		return ilwaco_file_mmap(len, a3, flags, a5, a6);
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == 0 || (a3 & ~PROT_MASK))
 		return -L_EINVAL;
 	n = (len + PAGE - 1) / PAGE;

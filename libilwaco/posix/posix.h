@@ -43,9 +43,12 @@
 /* The numbers served; the table in syscall.c has room for all below. */
 #define NR_read			0
 #define NR_write		1
+#define NR_open			2
 #define NR_close		3
+#define NR_stat			4
 #define NR_poll			7
 #define NR_fstat		5
+#define NR_lstat		6
 #define NR_lseek		8
 #define NR_mmap			9
 #define NR_mprotect		10
@@ -54,8 +57,10 @@
 #define NR_rt_sigaction		13
 #define NR_rt_sigprocmask	14
 #define NR_ioctl		16
+#define NR_pread64		17
 #define NR_readv		19
 #define NR_writev		20
+#define NR_access		21
 #define NR_select		23
 #define NR_sched_yield		24
 #define NR_mremap		25
@@ -66,6 +71,17 @@
 #define NR_kill			62
 #define NR_uname		63
 #define NR_fcntl		72
+#define NR_truncate		76
+#define NR_ftruncate		77
+#define NR_getcwd		79
+#define NR_rename		82
+#define NR_mkdir		83
+#define NR_rmdir		84
+#define NR_creat		85
+#define NR_link			86
+#define NR_unlink		87
+#define NR_symlink		88
+#define NR_chmod		90
 #define NR_gettimeofday		96
 #define NR_getuid		102
 #define NR_getgid		104
@@ -74,6 +90,7 @@
 #define NR_getppid		110
 #define NR_arch_prctl		158
 #define NR_gettid		186
+#define NR_getdents64		217
 #define NR_tkill		200
 #define NR_time			201
 #define NR_futex		202
@@ -83,9 +100,16 @@
 #define NR_clock_nanosleep	230
 #define NR_exit_group		231
 #define NR_tgkill		234
+#define NR_openat		257
+#define NR_mkdirat		258
+#define NR_newfstatat		262
+#define NR_unlinkat		263
+#define NR_renameat		264
+#define NR_faccessat		269
 #define NR_pselect6		270
 #define NR_ppoll		271
 #define NR_set_robust_list	273
+#define NR_renameat2		316
 #define NR_getrandom		318
 #define NR_TABLE		512
 
@@ -142,6 +166,37 @@ SYSCALL_DECLARE(fstat);
 SYSCALL_DECLARE(close);
 SYSCALL_DECLARE(lseek);
 SYSCALL_DECLARE(fcntl);
+/*
+ * One entry of tools/ilwaco-files' table: the image's tree, or, from
+ * files_none.c when the image has none, an empty "/".
+ */
+struct file_entry {
+	const char *path;
+	const unsigned char *data;
+	unsigned long size;
+	unsigned int mode;
+	unsigned int parent;
+};
+
+extern const struct file_entry ilwaco_file_table[];
+extern const unsigned long ilwaco_file_count;
+
+/* files.c */
+SYSCALL_DECLARE(open);
+SYSCALL_DECLARE(openat);
+SYSCALL_DECLARE(pread64);
+SYSCALL_DECLARE(stat);
+SYSCALL_DECLARE(newfstatat);
+SYSCALL_DECLARE(access);
+SYSCALL_DECLARE(faccessat);
+SYSCALL_DECLARE(getcwd);
+SYSCALL_DECLARE(getdents64);
+SYSCALL_DECLARE(erofs);
+long ilwaco_file_read(long fd, void *buf, unsigned long len);
+long ilwaco_file_lseek(long fd, long off, long whence);
+long ilwaco_file_fstat(long fd, struct l_stat *st);
+long ilwaco_file_close(long fd);
+long ilwaco_file_mmap(long len, long prot, long flags, long fd, long off);
 /* poll.c */
 SYSCALL_DECLARE(poll);
 SYSCALL_DECLARE(ppoll);
