@@ -227,4 +227,12 @@ TEST_F(libc, file_tree)
 		TH_LOG("%s", self->out);
 }
 
+/* A program built with ilwaco-cc --files, as a user would. */
+TEST_F(libc, ilwaco_cc_builds_a_guest)
+{
+	run_libc_guest(_metadata, self, "cc_prog", MEM);
+	EXPECT_EQ(3, self->run.exit_status);
+	EXPECT_STREQ("argc=0 motd=hello from the tree\n", self->out);
+}
+
 TEST_HARNESS_MAIN
