@@ -235,4 +235,54 @@ TEST_F(libc, ilwaco_cc_builds_a_guest)
 	EXPECT_STREQ("argc=0 motd=hello from the tree\n", self->out);
 }
 
+/*
+ * Lua 5.4 from Debian's source package, unmodified (tools/build-lua),
+ * runs a script given on its command line: strings, floats, tables,
+ * closures, pcall/error, os.time from the host's clock, string.format.
+ */
+TEST_F(libc, lua_from_debian_runs_a_script)
+{
+	static const char *const lines[] = {
+		"local t = {}",
+		"for i = 1, 100000 do t[i] = i * i end",
+		"local function add(n) return function(x) return x + n end; end",
+		"local ok, err = pcall(error, 'boom')",
+		"print(#t, t[100000], add(2)(40), ok, err, ('ab'):rep(3),",
+		"      string.format('%5.2f', math.pi), os.time() > 1704067200)",
+		"os.exit(5)",
+	};
+	static const char *const head[] = { "lua", "-e" };
+	char script[512] = "", args[1024];
+	struct denali_create_vm c;
+	int fd = denali_guest_image("lua"), dev;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		strcat(script, lines[i]);
+		strcat(script, "\n");
+	}
+
+	ASSERT_LE(0, fd) TH_LOG("lua.img: %s", strerror(-fd));
+	memset(&c, 0, sizeof(c));
+	c.mem_size = MEM;
+	c.image_fd = fd;
+	c.args = (unsigned long)args;
+	c.args_len = denali_pack_args(args, sizeof(args), head, 2);
+	ASSERT_LT(0, c.args_len);
+	memcpy(args + c.args_len, script, strlen(script) + 1);
+	c.args_len += strlen(script) + 1;
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	self->vm = ioctl(dev, DENALI_CREATE_VM, &c);
+	close(dev);
+	close(fd);
+	ASSERT_LE(0, self->vm) TH_LOG("%s", c.error);
+	ASSERT_EQ(0, denali_run(self->vm, &self->run));
+	denali_console_drain(self->vm, self->out, sizeof(self->out));
+	ASSERT_EQ(DENALI_STOP_EXIT, self->run.reason) TH_LOG("%s", self->out);
+	EXPECT_EQ(5, self->run.exit_status);
+	EXPECT_STREQ("100000\t10000000000\t42\tfalse\tboom\tababab\t 3.14\ttrue\n",
+		     self->out);
+}
+
 TEST_HARNESS_MAIN
