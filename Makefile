@@ -16,9 +16,10 @@
 #   make deps         install packages, fetch test kernels and kernel tools
 #   make clean        remove build/ (cache/ with downloads stays)
 #
-# Building is not provisioning.  `make KDIR=DIR module userspace guests`
-# needs gcc, make and DIR's kernel headers, and never runs apt-get, needs
-# root, or downloads anything.  Without KDIR, `module` fetches the test
+# Building is not provisioning.  `make KDIR=DIR module userspace` needs
+# gcc, make and DIR's kernel headers, and never runs apt-get, needs root,
+# or downloads anything; `guests` also fetches musl's Debian source
+# package once (apt-get source, private apt state, no root).  Without KDIR, `module` fetches the test
 # kernels' headers into cache/ (apt-get download, no root); `selftests`
 # needs the kselftest harness unpacked from Debian's linux-source.  Only
 # `deps` and what needs a test machine (check, demo, bench, vm-shell)
@@ -68,7 +69,10 @@ userspace:
 	@echo "  denalictl  build/userspace/denalictl"
 
 # libilwaco first, so the two guest builds never race to rebuild it.
+# musl (for guests on ilwaco-cc) comes from Debian's source package:
+# tools/build-musl fetches it into build/musl once, without root.
 guests:
+	@tools/build-musl
 	@$(MAKE) -s -C libilwaco OUTPUT=$(TOP)/build/libilwaco
 	@$(MAKE) -s -C guests OUTPUT=$(TOP)/build/guests
 	@$(MAKE) -s -C selftests/guests OUTPUT=$(TOP)/build/kselftest/denali/guests

@@ -49,3 +49,20 @@ ILWACO_ASFLAGS := -g -nostdinc -fno-pic -fno-pie -D__ASSEMBLY__ \
 # libgcc supplies what GCC may call on its own (128-bit division...).
 ILWACO_LDFLAGS := -static -nostdlib -no-pie -Wl,-T,$(ILWACO_DIR)/guest.lds \
 	-Wl,--build-id=none -Wl,-z,noexecstack
+
+# Programs on musl (libilwaco-posix.a; ilwaco-cc, guest.mk's
+# ilwaco_posix_guest): ordinary C against musl's headers, so no
+# -ffreestanding or -fno-builtin, but the rest as above: fixed address,
+# no canary (musl keeps it at %fs:0x28 like glibc, but guests own FS
+# until start-up sets it), no CET, no unwind tables.  musl itself is
+# built by tools/build-musl into ILWACO_MUSL.
+ILWACO_MUSL ?= $(ILWACO_TOP)/build/musl/install
+ILWACO_POSIX_CFLAGS := -fno-pic -fno-pie -fno-stack-protector \
+	-fcf-protection=none -fno-asynchronous-unwind-tables \
+	-nostdinc -isystem $(ILWACO_MUSL)/include \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-I$(ILWACO_DIR)/include
+# The link: libilwaco-posix.a and musl's libc.a refer to each other
+# (musl calls __ilwaco_syscall, libilwaco calls memcpy), hence the group.
+ILWACO_POSIX_LIBS = -Wl,--start-group $(ILWACO_OUTPUT)/libilwaco-posix.a \
+	$(ILWACO_MUSL)/lib/libc.a -lgcc -Wl,--end-group

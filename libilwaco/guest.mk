@@ -31,8 +31,12 @@ ILWACO_OUTPUT ?= $(ILWACO_TOP)/build/libilwaco
 override ILWACO_OUTPUT := $(abspath $(ILWACO_OUTPUT))
 ILWACO_LIB := $(ILWACO_OUTPUT)/libilwaco.a
 
+# Every image is checked for system-call instructions as it is linked.
 ILWACO_LINK = $(CC) $(ILWACO_LDFLAGS) -o $@ $(filter %.o,$^) \
-	$(ILWACO_LIB) -lgcc
+	$(ILWACO_LIB) -lgcc && $(ILWACO_CHECK)
+ILWACO_CHECK = { $(ILWACO_TOP)/tools/check-no-syscall $@ || { rm -f $@; false; }; }
+ILWACO_POSIX_LINK = $(CC) $(ILWACO_LDFLAGS) -o $@ $(filter %.o,$^) \
+	$(ILWACO_POSIX_LIBS) && $(ILWACO_CHECK)
 
 # Always ask libilwaco's Makefile: it knows the library's sources.  When
 # nothing changed the archive keeps its timestamp and no image relinks.
@@ -46,12 +50,30 @@ $(ILWACO_OBJDIR)/%.o: %.c $(ILWACO_DIR)/flags.mk
 	@mkdir -p $(@D)
 	$(CC) $(ILWACO_CFLAGS) $(CFLAGS_$(@F)) -MMD -MP -c -o $@ $<
 
+$(ILWACO_OBJDIR)/posix/%.o: %.c $(ILWACO_DIR)/flags.mk
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror $(ILWACO_POSIX_CFLAGS) \
+		$(CFLAGS_$(@F)) -MMD -MP -c -o $@ $<
+
 define ilwaco_guest
 $(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/%.o) $(ILWACO_LIB) \
 		$(ILWACO_DIR)/guest.lds
 	@mkdir -p $$(@D)
 	$$(ILWACO_LINK)
 -include $(2:%.c=$(ILWACO_OBJDIR)/%.d)
+endef
+
+
+# ilwaco_posix_guest NAME,SOURCES: the same for a program on musl, an
+# ordinary C program with libilwaco-posix.a as its kernel (ilwaco-cc
+# does the same from the command line).  Objects go to
+# $(ILWACO_OBJDIR)/posix/; musl must have been built (tools/build-musl).
+define ilwaco_posix_guest
+$(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/posix/%.o) $(ILWACO_LIB) \
+		$(ILWACO_DIR)/guest.lds $(ILWACO_MUSL)/lib/libc.a
+	@mkdir -p $$(@D)
+	$$(ILWACO_POSIX_LINK)
+-include $(2:%.c=$(ILWACO_OBJDIR)/posix/%.d)
 endef
 
 .DEFAULT_GOAL := $(ilwaco_saved_goal)

@@ -30,6 +30,13 @@
  */
 int main(int argc, char **argv);
 
+/*
+ * The start of a program built on musl (libilwaco-posix.a): the Linux
+ * process stack's contents, then musl's __libc_start_main(), which runs
+ * main() and exits.
+ */
+_Noreturn void ilwaco_posix_start(int argc, char **argv);
+
 /* Where the monitor sends upcalls; never called from C. */
 void ilwaco_upcall_entry(void);
 

@@ -96,5 +96,10 @@ _Noreturn void ilwaco_start(unsigned long mem_size)
 	ilwaco_mem_size = mem_size;
 	check_abi();
 	argc = boot_args();
+#ifdef ILWACO_POSIX
+	/* libilwaco-posix.a: musl runs main() (posix/process.c). */
+	ilwaco_posix_start(argc, arg_ptrs);
+#else
 	denali_exit(main(argc, arg_ptrs));
+#endif
 }

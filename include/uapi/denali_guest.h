@@ -179,6 +179,15 @@ enum denali_hypercall {
 	/* time() (ABI 0.3): returns the VM's clock, as in denali_vclock. */
 	DENALI_HC_TIME		= 7,
 	/*
+	 * set_base(which: RDI, base: RSI) (ABI 0.5): set the FS base
+	 * (which = DENALI_BASE_FS) or the GS base (DENALI_BASE_GS) the
+	 * guest runs with from now on; returns 0.  -EINVAL for another
+	 * which, or a base at or above DENALI_GUEST_BASE_LIMIT.  Where
+	 * denali_vregs_ro.flags has DENALI_VRO_FSGSBASE, wrfsbase and
+	 * wrgsbase do the same without an exit.
+	 */
+	DENALI_HC_SET_BASE	= 8,
+	/*
 	 * net_setup(setup: RDI, struct denali_hc_net_setup *) (ABI 0.5):
 	 * give NIC setup->nic its transmit and receive rings, once.  0, or
 	 * -EINVAL (no such NIC, a ring size that is not a power of two in
@@ -188,14 +197,18 @@ enum denali_hypercall {
 	 * not entirely in writable guest memory, or a ring not 64-byte
 	 * aligned).
 	 */
-	DENALI_HC_NET_SETUP	= 8,
+	DENALI_HC_NET_SETUP	= 9,
 	/*
 	 * net_kick(nic: RDI) (ABI 0.5): transmit every frame queued on the
 	 * NIC's transmit ring; returns how many, or -EINVAL (no such NIC or
 	 * not set up).  A malformed descriptor stops the VM (see below).
 	 */
-	DENALI_HC_NET_KICK	= 9,
+	DENALI_HC_NET_KICK	= 10,
 };
+
+#define DENALI_BASE_FS			0
+#define DENALI_BASE_GS			1
+#define DENALI_GUEST_BASE_LIMIT		(1ull << 47)
 
 #define DENALI_CONSOLE_WRITE_MAX	4096u
 #define DENALI_IDLE_FOREVER		(~0ull)
@@ -382,6 +395,7 @@ struct denali_vclock {
 };
 
 #define DENALI_ARGS_MAX			2048	/* bytes of boot arguments */
+#define DENALI_VRO_FSGSBASE		(1u << 0)	/* denali_vregs_ro.flags */
 #define DENALI_VREGS_ARGS_OFFSET	2048	/* of args in the RO page */
 
 /**
@@ -389,13 +403,19 @@ struct denali_vclock {
  * @abi_major: the monitor's DENALI_ABI_MAJOR.
  * @abi_minor: the monitor's DENALI_ABI_MINOR.
  * @vm_id:     the VM's id (as listed).
- * @flags:     zero.
+ * @flags:     DENALI_VRO_FSGSBASE (ABI 0.5): the guest may use the
+ *             rdfsbase/wrfsbase/rdgsbase/wrgsbase instructions (the
+ *             host enabled them); without it they fault.  Other bits zero.
  * @mem_size:  guest memory in bytes.
  * @mac:       NIC 0's MAC address; all zero while the VM has no NIC.
  * @pad:       zero.
  * @argc:      how many boot arguments there are.
  * @args_len:  bytes used at @args, including every string's NUL.
  * @clock:     the time (struct denali_vclock).
+ * @wall_offset_ns: (ABI 0.5) the host's real time (CLOCK_REALTIME, ns
+ *             since 1970) minus the VM's clock: real time is the VM's
+ *             clock plus this.  Refreshed before every entry with one
+ *             aligned store (the host's real time may be stepped).
  * @nic_count: how many NICs the VM has (ABI 0.5).
  * @pad2:      zero.
  * @nics:      each NIC (ABI 0.5); entries from nic_count on are zero.
@@ -413,10 +433,11 @@ struct denali_vregs_ro {
 	uint32_t argc;
 	uint32_t args_len;
 	struct denali_vclock clock;
+	int64_t wall_offset_ns;
 	uint32_t nic_count;
 	uint32_t pad2;
 	struct denali_nic_info nics[DENALI_NIC_MAX];	/* fixed */
-	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 216) / 8];
+	uint64_t reserved[(DENALI_VREGS_ARGS_OFFSET - 224) / 8];
 	char args[DENALI_ARGS_MAX];	/* fixed */
 };
 
@@ -517,9 +538,10 @@ DENALI_ABI_AT(denali_vregs_ro, pad, 30);
 DENALI_ABI_AT(denali_vregs_ro, argc, 32);
 DENALI_ABI_AT(denali_vregs_ro, args_len, 36);
 DENALI_ABI_AT(denali_vregs_ro, clock, 40);
-DENALI_ABI_AT(denali_vregs_ro, nic_count, 80);
-DENALI_ABI_AT(denali_vregs_ro, nics, 88);
-DENALI_ABI_AT(denali_vregs_ro, reserved, 216);
+DENALI_ABI_AT(denali_vregs_ro, wall_offset_ns, 80);
+DENALI_ABI_AT(denali_vregs_ro, nic_count, 88);
+DENALI_ABI_AT(denali_vregs_ro, nics, 96);
+DENALI_ABI_AT(denali_vregs_ro, reserved, 224);
 
 DENALI_ABI_SIZE(denali_nic_info, 16);
 DENALI_ABI_AT(denali_nic_info, mtu, 8);

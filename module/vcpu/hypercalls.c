@@ -26,6 +26,28 @@ static long hc_console_write(struct denali_vm *vm, u64 gva, u64 len)
 	return len;
 }
 
+/*
+ * The FS or GS base the guest runs with: libilwaco's thread pointer
+ * (musl reads %fs:0), for hosts where wrfsbase faults.  The switcher
+ * loads vcpu->fs_base/gs_base on the next entry; any base below
+ * DENALI_GUEST_BASE_LIMIT is harmless, as the guest reaches only its
+ * own pages through it.
+ */
+static long hc_set_base(struct denali_vm *vm, u64 which, u64 base)
+{
+	if (base >= DENALI_GUEST_BASE_LIMIT)
+		return -EINVAL;
+	switch (which) {
+	case DENALI_BASE_FS:
+		vm->vcpu.fs_base = base;
+		return 0;
+	case DENALI_BASE_GS:
+		vm->vcpu.gs_base = base;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 bool denali_hypercall(struct denali_vm *vm)
 {
 	struct denali_frame *r = &vm->vcpu.regs;
@@ -69,6 +91,9 @@ bool denali_hypercall(struct denali_vm *vm)
 		break;
 	case DENALI_HC_TIME:
 		ret = denali_clock_now(vm);
+		break;
+	case DENALI_HC_SET_BASE:
+		ret = hc_set_base(vm, r->rdi, r->rsi);
 		break;
 	default:
 		ret = -ENOSYS;

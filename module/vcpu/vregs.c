@@ -134,7 +134,11 @@ u64 denali_clock_now(struct denali_vm *vm)
  */
 void denali_clock_publish(struct denali_vm *vm)
 {
-	WRITE_ONCE(vm->vro->clock.host_ns, denali_clock_now(vm));
+	u64 now = denali_clock_now(vm);
+
+	WRITE_ONCE(vm->vro->clock.host_ns, now);
+	/* Real time = VM clock + offset; Linux's real time may be stepped. */
+	WRITE_ONCE(vm->vro->wall_offset_ns, (s64)(ktime_get_real_ns() - now));
 }
 
 void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len)
@@ -151,6 +155,9 @@ void denali_vregs_init(struct denali_vm *vm, const char *args, u32 args_len)
 	ro->abi_major = DENALI_ABI_MAJOR;
 	ro->abi_minor = DENALI_ABI_MINOR;
 	ro->mem_size = vm->mem.size;
+	/* Linux enabled CR4.FSGSBASE: ring 3 may write its own bases. */
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		ro->flags = DENALI_VRO_FSGSBASE;
 	if (args_len)
 		memcpy(ro->args, args, args_len);
 	ro->args_len = args_len;

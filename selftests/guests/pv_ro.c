@@ -6,11 +6,13 @@
  * Boot arguments select what it does:
  *
  *   fields
- *	Checks that the read-only page's pad, reserved and flags fields
- *	are zero and that the writable page starts zeroed (interrupts
- *	disabled, nothing pending, no upcall entry or stack), then prints
- *	"DENALI-TEST: done ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for
- *	the host to compare with what it created, and exits 0.
+ *	Checks that the read-only page's pad and reserved fields are
+ *	zero, that flags has no bit but DENALI_VRO_FSGSBASE, that
+ *	wall_offset_ns puts real time after 2024, and that the writable
+ *	page starts zeroed (interrupts disabled, nothing pending, no
+ *	upcall entry or stack), then prints
+ *	"DENALI-TEST: done ro: abi=MAJOR.MINOR id=ID mem=BYTES\n" for the
+ *	host to compare with what it created, and exits 0.
  *
  *   write ADDR
  *	Stores one byte at ADDR: for the read-only page this must stop the
@@ -37,7 +39,10 @@ static int show_fields(void)
 {
 	unsigned int i;
 
-	PV_CHECK(RO->flags == 0, "flags 0x%x", RO->flags);
+	/* ABI 0.5: one defined flag; real time after 2024-01-01. */
+	PV_CHECK(!(RO->flags & ~DENALI_VRO_FSGSBASE), "flags 0x%x", RO->flags);
+	PV_CHECK(RO->wall_offset_ns > 1704067200l * 1000000000l,
+		 "wall_offset_ns %ld", (long)RO->wall_offset_ns);
 	PV_CHECK(RO->pad[0] == 0 && RO->pad[1] == 0, "pad is not zero");
 	PV_CHECK(RO->clock.pad[0] == 0 && RO->clock.pad[1] == 0 &&
 		 RO->clock.pad[2] == 0, "clock.pad is not zero");
