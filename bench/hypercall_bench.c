@@ -94,17 +94,28 @@ static int param_read(void)
 	return -1;
 }
 
-/* 0, or -errno: a parameter without write permission gives -EACCES. */
+/*
+ * 0, or -errno.  neutralize_syscall is read-only while the module is
+ * loaded (a half-updated pair of MSRs is never wanted), so a change
+ * reloads the module with the new value; no VM may exist meanwhile.
+ */
 static int param_write(int on)
 {
-	int fd = open(NEUTRALIZE_PARAM, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
+	char params[32];
+	int ret, i;
 
-	if (fd < 0)
-		return -errno;
-	if (write(fd, on ? "1" : "0", 1) != 1)
-		ret = -errno;
-	close(fd);
+	if (param_read() == on)
+		return 0;
+	for (i = 0; i < 100; i++) {
+		ret = denali_unload_module();
+		if (ret != -EAGAIN && ret != -EBUSY && ret != -EWOULDBLOCK)
+			break;
+		usleep(10000);
+	}
+	if (ret)
+		return ret;
+	snprintf(params, sizeof(params), "neutralize_syscall=%d", on);
+	ret = denali_load_module_with(params);
 	if (!ret && param_read() != on)
 		ret = -EIO;
 	return ret;
