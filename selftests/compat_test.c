@@ -33,29 +33,9 @@ static void read_selectors(struct selectors *s)
 /* A seg_guest VM whose argv[1] is @mode; the VM fd, its id in @id. */
 static int create_seg_guest(const char *mode, uint32_t *id)
 {
-	struct denali_create_vm c;
-	char args[64];
 	const char *const argv[] = { "seg_guest", mode };
-	int img = denali_guest_image("seg_guest"), dev, vm, saved;
 
-	if (img < 0)
-		return img;
-	memset(&c, 0, sizeof(c));
-	c.mem_size = MEM;
-	c.image_fd = img;
-	c.args = (uintptr_t)args;
-	c.args_len = denali_pack_args(args, sizeof(args), argv, 2);
-	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		close(img);
-		return -errno;
-	}
-	vm = ioctl(dev, DENALI_CREATE_VM, &c);
-	saved = errno;
-	close(dev);
-	close(img);
-	*id = c.id;
-	return vm < 0 ? -saved : vm;
+	return denali_create_guest("seg_guest", MEM, argv, 2, id);
 }
 
 TEST(runs_guests_and_keeps_its_selectors)
