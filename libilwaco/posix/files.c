@@ -14,6 +14,12 @@
  * The working directory is always "/".  Paths are resolved textually
  * ("." and ".." included); lookups are a linear search, which suits the
  * small trees guests carry.
+ *
+ * One path exists outside the tree: /dev/null, because programs write
+ * what they mean to throw away there (lz4 -t tests a file by
+ * decompressing into it) and a read-only tree would refuse the open.
+ * It reads as empty and takes every write, as on Linux; it is not
+ * listed in any directory.
  */
 #include "posix.h"
 
@@ -30,6 +36,10 @@
 #define PATH_MAX	4096
 #define DT_DIR		4
 #define DT_REG		8
+/* open_files[].entry of /dev/null: no index of the table can be this. */
+#define DEV_NULL	(~0ul)
+#define DEV_NULL_PATH	"/dev/null"
+#define DEV_NULL_RDEV	((1 << 8) | 3)	/* Linux's: char 1:3 */
 
 static unsigned long file_count(void)
 {
@@ -117,12 +127,26 @@ static long lookup(const char *path, unsigned long base)
 	return -L_ENOENT;
 }
 
+/* Does @path name /dev/null?  Only absolute paths do ("/" is the cwd). */
+static int is_dev_null(const char *path, unsigned long base)
+{
+	static char norm[PATH_MAX];
+
+	return !normalize(path, base, norm) && !strcmp(norm, DEV_NULL_PATH);
+}
+
 /* The open file of @fd, or NULL. */
 static unsigned long *fd_entry(long fd)
 {
 	if (fd < 3 || fd >= 3 + MAX_FILES || !open_files[fd - 3].entry)
 		return NULL;
 	return &open_files[fd - 3].entry;
+}
+
+/* Is the open file @fd /dev/null?  (FD_ENTRY() is not for it.) */
+static int fd_is_null(long fd)
+{
+	return fd_entry(fd) && open_files[fd - 3].entry == DEV_NULL;
 }
 
 #define FD_ENTRY(fd)	(entry(open_files[(fd) - 3].entry - 1))
@@ -135,18 +159,34 @@ static long dir_base(long dirfd, const char *path)
 		return 0;
 	if (!fd_entry(dirfd))
 		return -L_EBADF;
-	if (!is_dir(FD_ENTRY(dirfd)))
+	if (fd_is_null(dirfd) || !is_dir(FD_ENTRY(dirfd)))
 		return -20;	/* ENOTDIR */
 	return open_files[dirfd - 3].entry - 1;
+}
+
+/* The first free descriptor, now standing for @e (an entry + 1). */
+static long new_fd(unsigned long e)
+{
+	int fd;
+
+	for (fd = 0; fd < MAX_FILES; fd++) {
+		if (!open_files[fd].entry) {
+			open_files[fd].entry = e;
+			open_files[fd].offset = 0;
+			return fd + 3;
+		}
+	}
+	return -24;	/* EMFILE */
 }
 
 static long do_openat(long dirfd, const char *path, long flags)
 {
 	long base = dir_base(dirfd, path), e;
-	int fd;
 
 	if (base < 0)
 		return base;
+	if (is_dev_null(path, base))
+		return flags & O_DIRECTORY ? -20 : new_fd(DEV_NULL);
 	e = lookup(path, base);
 	if ((flags & O_ACCMODE) != 0 || (flags & O_TRUNC) ||
 	    (e < 0 && (flags & O_CREAT)))
@@ -155,14 +195,7 @@ static long do_openat(long dirfd, const char *path, long flags)
 		return e;
 	if ((flags & O_DIRECTORY) && !is_dir(entry(e)))
 		return -20;	/* ENOTDIR */
-	for (fd = 0; fd < MAX_FILES; fd++) {
-		if (!open_files[fd].entry) {
-			open_files[fd].entry = e + 1;
-			open_files[fd].offset = 0;
-			return fd + 3;
-		}
-	}
-	return -24;	/* EMFILE */
+	return new_fd(e + 1);
 }
 
 SYSCALL_DEFINE(open)
@@ -206,6 +239,8 @@ long ilwaco_file_read(long fd, void *buf, unsigned long len)
 
 	if (!fd_entry(fd))
 		return -L_EBADF;
+	if (fd_is_null(fd))
+		return 0;
 	n = file_copy(fd, buf, len, FD_OFFSET(fd));
 	if (n > 0)
 		FD_OFFSET(fd) += n;
@@ -218,7 +253,22 @@ SYSCALL_DEFINE(pread64)
 		return -L_EBADF;
 	if (a4 < 0)
 		return -L_EINVAL;
+	if (fd_is_null(a1))
+		return 0;
 	return file_copy(a1, (void *)a2, a3, a4);
+}
+
+/*
+ * write(2) and writev(2) on a descriptor of this file: /dev/null takes
+ * all of @len, a file of the tree was opened for reading (EBADF).
+ */
+long ilwaco_file_write(long fd, const void *buf, unsigned long len)
+{
+	if (!fd_is_null(fd))
+		return -L_EBADF;
+	if (!user_range_ok(buf, len))
+		return -L_EFAULT;
+	return len;
 }
 
 long ilwaco_file_lseek(long fd, long off, long whence)
@@ -227,6 +277,8 @@ long ilwaco_file_lseek(long fd, long off, long whence)
 
 	if (!fd_entry(fd))
 		return -L_EBADF;
+	if (fd_is_null(fd))
+		return 0;		/* as Linux's /dev/null does */
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;
@@ -259,12 +311,26 @@ static void fill_stat(const struct file_entry *e, unsigned long index,
 	st->blocks = (e->size + 511) / 512;
 }
 
+/* /dev/null's stat: a character device, 1:3, read and written by all. */
+static void fill_null_stat(struct l_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = L_S_IFCHR | 0666;
+	st->nlink = 1;
+	st->rdev = DEV_NULL_RDEV;
+	st->blksize = 4096;
+}
+
 long ilwaco_file_fstat(long fd, struct l_stat *st)
 {
 	if (!fd_entry(fd))
 		return -L_EBADF;
 	if (!user_range_ok(st, sizeof(*st)))
 		return -L_EFAULT;
+	if (fd_is_null(fd)) {
+		fill_null_stat(st);
+		return 0;
+	}
 	fill_stat(FD_ENTRY(fd), open_files[fd - 3].entry - 1, st);
 	return 0;
 }
@@ -280,12 +346,15 @@ static long do_stat(long dirfd, const char *path, struct l_stat *st,
 	base = dir_base(dirfd, path);
 	if (base < 0)
 		return base;
-	e = lookup(path, base);
+	e = is_dev_null(path, base) ? 0 : lookup(path, base);
 	if (e < 0)
 		return e;
 	if (!user_range_ok(st, sizeof(*st)))
 		return -L_EFAULT;
-	fill_stat(entry(e), e, st);
+	if (is_dev_null(path, base))
+		fill_null_stat(st);
+	else
+		fill_stat(entry(e), e, st);
 	return 0;
 }
 
@@ -305,6 +374,8 @@ static long do_access(long dirfd, const char *path, long mode)
 
 	if (base < 0)
 		return base;
+	if (is_dev_null(path, base))
+		return mode & 1 ? -13 : 0;	/* EACCES for X_OK */
 	e = lookup(path, base);
 	if (e < 0)
 		return e;
@@ -353,7 +424,7 @@ SYSCALL_DEFINE(getdents64)
 
 	if (!fd_entry(a1))
 		return -L_EBADF;
-	if (!is_dir(FD_ENTRY(a1)))
+	if (fd_is_null(a1) || !is_dir(FD_ENTRY(a1)))
 		return -20;	/* ENOTDIR */
 	if (!user_range_ok(buf, a3))
 		return -L_EFAULT;
@@ -410,6 +481,8 @@ long ilwaco_file_mmap(long len, long prot, long flags, long fd, long off)
 
 	if (!fd_entry(fd))
 		return -L_EBADF;
+	if (fd_is_null(fd))
+		return -L_ENODEV;
 	e = FD_ENTRY(fd);
 	if (is_dir(e))
 		return -L_ENODEV;

@@ -193,6 +193,7 @@ SYSCALL_DECLARE(getcwd);
 SYSCALL_DECLARE(getdents64);
 SYSCALL_DECLARE(erofs);
 long ilwaco_file_read(long fd, void *buf, unsigned long len);
+long ilwaco_file_write(long fd, const void *buf, unsigned long len);
 long ilwaco_file_lseek(long fd, long off, long whence);
 long ilwaco_file_fstat(long fd, struct l_stat *st);
 long ilwaco_file_close(long fd);
