@@ -3,8 +3,9 @@
  * The read-only file tree: files/ beside this file, linked into the
  * image (tools/ilwaco-files).  stdio and POSIX reads, seeks, stat,
  * relative and dirfd-relative opens, a private mmap, directory
- * listings, and EROFS for everything that would write.  Expect
- * "libc_files: N checks, 0 failed" and exit status 0.
+ * listings, EROFS for everything that would write, and /dev/null,
+ * the one writable path.  Expect "libc_files: N checks, 0 failed", the
+ * "done" verdict and exit status 0.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -116,11 +117,36 @@ static void check_erofs(void)
 	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/"));
 }
 
+/* /dev/null: writes vanish, reads end at once, stat says 1:3. */
+static void check_dev_null(void)
+{
+	struct stat st;
+	char buf[4];
+	FILE *f;
+	int fd;
+
+	fd = open("/dev/null", O_WRONLY | O_TRUNC);
+	CHECK(fd >= 3);
+	CHECK(write(fd, "gone", 4) == 4);
+	CHECK(read(fd, buf, sizeof(buf)) == 0);
+	CHECK(lseek(fd, 100, SEEK_SET) == 0);
+	CHECK(!fstat(fd, &st) && S_ISCHR(st.st_mode) && st.st_rdev == 0x103);
+	CHECK(!close(fd));
+	CHECK(!stat("/dev/../dev/null", &st) && S_ISCHR(st.st_mode));
+	CHECK(!access("/dev/null", W_OK));
+	CHECK(open("/dev/null", O_RDONLY | O_DIRECTORY) == -1 &&
+	      errno == ENOTDIR);
+	f = fopen("/dev/null", "w");
+	CHECK(f && fprintf(f, "%0*d", 10000, 0) == 10000 && !fclose(f));
+	CHECK(open("/dev/zero", O_RDONLY) == -1 && errno == ENOENT);
+}
+
 int main(void)
 {
 	check_reads();
 	check_mmap();
 	check_dirs();
 	check_erofs();
+	check_dev_null();
 	return libc_done("libc_files");
 }
