@@ -30,6 +30,7 @@ ILWACO_OBJDIR ?= $(OUTPUT)/.obj
 ILWACO_OUTPUT ?= $(ILWACO_TOP)/build/libilwaco
 override ILWACO_OUTPUT := $(abspath $(ILWACO_OUTPUT))
 ILWACO_LIB := $(ILWACO_OUTPUT)/libilwaco.a
+ILWACO_POSIX_LIB := $(ILWACO_OUTPUT)/libilwaco-posix.a
 
 # Every image is checked for system-call instructions as it is linked.
 ILWACO_LINK = $(CC) $(ILWACO_LDFLAGS) -o $@ $(filter %.o,$^) \
@@ -45,6 +46,10 @@ $(ILWACO_LIB): ilwaco-force
 
 ilwaco-force:
 .PHONY: ilwaco-force
+
+# The same Makefile builds the POSIX layer's archive: once it has run,
+# the archive's own time says whether the images on it must relink.
+$(ILWACO_POSIX_LIB): $(ILWACO_LIB) ;
 
 $(ILWACO_OBJDIR)/%.o: %.c $(ILWACO_DIR)/flags.mk
 	@mkdir -p $(@D)
@@ -69,7 +74,7 @@ endef
 # does the same from the command line).  Objects go to
 # $(ILWACO_OBJDIR)/posix/; musl must have been built (tools/build-musl).
 define ilwaco_posix_guest
-$(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/posix/%.o) $(ILWACO_LIB) \
+$(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/posix/%.o) $(ILWACO_POSIX_LIB) \
 		$(ILWACO_DIR)/guest.lds $(ILWACO_MUSL)/lib/libc.a
 	@mkdir -p $$(@D)
 	$$(ILWACO_POSIX_LINK)
