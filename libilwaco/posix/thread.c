@@ -97,17 +97,27 @@ static void wake(struct thread *t, long result)
  * Wake what is due: deadlines passed (-ETIMEDOUT, or 0 for a sleep,
  * which the sleeper ignores), console input for its readers.  Returns
  * the nearest deadline still ahead.
+ *
+ * The clock is read only when some blocked thread has a deadline: this
+ * runs on every switch, and where the TSC is not stable (QEMU's TCG,
+ * some hosts) reading the clock is a hypercall, an exit per switch that
+ * threads handing work to each other never need.
  */
 static unsigned long wake_due(int *console_waiters)
 {
-	unsigned long now = ilwaco_time_ns(), nearest = FOREVER;
+	unsigned long now = 0, nearest = FOREVER;
 	int input = !!(ILWACO_VREGS_RW->pending & DENALI_IRQ_CONSOLE);
+	int have_now = 0;
 	struct thread *t = current;
 
 	*console_waiters = 0;
 	do {
 		if (t->state == BLOCKED) {
-			if (t->deadline <= now)
+			if (t->deadline != FOREVER && !have_now) {
+				now = ilwaco_time_ns();
+				have_now = 1;
+			}
+			if (t->deadline != FOREVER && t->deadline <= now)
 				wake(t, -L_ETIMEDOUT);
 			else if (t->console && input)
 				wake(t, 0);
