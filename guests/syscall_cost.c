@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,12 +36,18 @@ int main(int argc, char **argv)
 	double t0, gettime, raw, wr;
 	int fd = 1;
 	int i_arg;
+	struct utsname u;
 
 	/* A guest's argv[0] is its first argument; a Linux program's, its name. */
 	for (i_arg = 0; i_arg < argc; i_arg++)
 		if (atol(argv[i_arg]) > 0)
 			n = atol(argv[i_arg]);
-	if (access("/dev/null", W_OK) == 0)
+	/*
+	 * Linux writes to /dev/null; a guest to its console, the call that
+	 * used to be a crossing (it has a /dev/null too, which costs
+	 * nothing to write to).
+	 */
+	if (uname(&u) == 0 && strcmp(u.sysname, "Denali") != 0)
 		fd = open("/dev/null", O_WRONLY);
 
 	t0 = now_ns();
