@@ -63,13 +63,25 @@ static void run_libc(struct __test_metadata *_metadata, int *vm,
 #define run_libc_guest(_metadata, self, name, mem) \
 	run_libc_args(_metadata, self, name, mem, NULL, 0)
 
-/* stdio, strings, numbers, malloc to exhaustion, time, signals. */
+/*
+ * stdio, strings, numbers, malloc to exhaustion, time, signals,
+ * randomness; and the refused system calls, counted and listed: fork
+ * (57) once, what the guest asked for and did not get.
+ */
 TEST_F(libc, basic_conformance)
 {
+	const char *report;
+
 	run_libc_guest(_metadata, self, "libc_basic", MEM);
 	EXPECT_EQ(0, self->run.exit_status) TH_LOG("console:\n%s", self->out);
 	EXPECT_EQ(NULL, strstr(self->out, "FAIL ")) TH_LOG("%s", self->out);
 	EXPECT_GUEST_DONE(self->out, "libc_basic: ");
+	report = strstr(self->out, "libilwaco: unsupported system calls: ");
+	ASSERT_NE(NULL, report) TH_LOG("%s", self->out);
+	report = strchr(report, ':') + 1;
+	report = strchr(report, ':') + 1;
+	EXPECT_NE(NULL, strstr(report, " 57x1")) TH_LOG("%s", report);
+	EXPECT_LT(strstr(report, " 57x1"), strchr(report, '\n'));
 }
 
 /* The smallest guest memory still runs it, and exhaustion is ENOMEM. */
@@ -235,6 +247,79 @@ TEST_F(libc, lua_from_debian_runs_a_script)
 	EXPECT_EQ(5, self->run.exit_status);
 	EXPECT_STREQ("100000\t10000000000\t42\tfalse\tboom\tababab\t 3.14\ttrue\n",
 		     self->out);
+}
+
+/* denalictl beside the tests: build/userspace/denalictl, into @buf. */
+static void denalictl_path(char *buf, size_t cap)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(buf, cap, "%s/../../userspace/denalictl", dirname(exe));
+}
+
+/*
+ * `denalictl create guests/@guest.img --foreground`: its output (stdout
+ * and stderr) into @out, its wait status, or -1.
+ */
+static int denalictl_run(const char *guest, char *out, size_t cap)
+{
+	char ctl[PATH_MAX], exe[PATH_MAX], cmd[3 * PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t len;
+	FILE *p;
+
+	exe[n > 0 ? n : 0] = '\0';
+	denalictl_path(ctl, sizeof(ctl));
+	snprintf(cmd, sizeof(cmd), "%s create %s/guests/%s.img --foreground 2>&1",
+		 ctl, dirname(exe), guest);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	len = fread(out, 1, cap - 1, p);
+	out[len] = '\0';
+	return pclose(p);
+}
+
+/*
+ * The status a program gives exit(), or the one abort() ends it with,
+ * is denalictl's own, as a shell script running the guest would see it.
+ */
+TEST_F(libc, exit_status_reaches_denalictl)
+{
+	int st = denalictl_run("libc_exit", self->out, sizeof(self->out));
+
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("wait status %#x", st);
+	EXPECT_EQ(42, WEXITSTATUS(st)) TH_LOG("%s", self->out);
+	EXPECT_STREQ("buffered line\natexit ran\nno newline, flushed at exit",
+		     self->out);
+
+	st = denalictl_run("libc_abort", self->out, sizeof(self->out));
+	ASSERT_TRUE(WIFEXITED(st)) TH_LOG("wait status %#x", st);
+	EXPECT_EQ(128 + 6, WEXITSTATUS(st)) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "SIGABRT raised: the VM ends\n"))
+		TH_LOG("%s", self->out);
+}
+
+/*
+ * CLOCK_REALTIME is the host's: Lua's os.time() (time(), through
+ * musl's clock_gettime) falls between two readings the host takes
+ * around the guest's run.
+ */
+TEST_F(libc, realtime_is_the_hosts)
+{
+	const char *const argv[] = { "lua", "-e", "print(os.time())" };
+	time_t before, after;
+	long long guest;
+
+	before = time(NULL);
+	run_libc_args(_metadata, self, "lua", MEM, argv, ARRAY_SIZE(argv));
+	after = time(NULL);
+	EXPECT_EQ(0, self->run.exit_status);
+	ASSERT_EQ(1, sscanf(self->out, "%lld", &guest)) TH_LOG("%s", self->out);
+	EXPECT_LE(before, guest);
+	EXPECT_GE(after, guest);
 }
 
 /* ---- lz4 from Debian, driven through the console ------------------------ */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * musl on libilwaco: the C library's everyday parts, checked from inside
- * a guest.  Expect "libc_basic: N checks, 0 failed" and exit status 0
- * (with 4 MiB of memory or more); any "FAIL file:line: condition" line
- * names what broke.
+ * a guest.  Expect the report of refused system calls, which lists fork
+ * (57) once, then "libc_basic: N checks, 0 failed", the "done" verdict
+ * and exit status 0 (with 4 MiB of memory or more); any "FAIL
+ * file:line: condition" line names what broke.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,10 +12,14 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <ilwaco/posix.h>
 
 #include "libc_check.h"
 
@@ -154,6 +159,10 @@ static void check_process(void)
 	CHECK(getrandom(r1, sizeof(r1), 0) == sizeof(r1));
 	CHECK(getrandom(r2, sizeof(r2), 0) == sizeof(r2));
 	CHECK(memcmp(r1, r2, sizeof(r1)) != 0);
+	/* AT_RANDOM: 16 bytes for the stack protector and friends. */
+	CHECK(getauxval(AT_RANDOM) &&
+	      memcmp((void *)getauxval(AT_RANDOM), r1 + 16, 16) &&
+	      memcmp((void *)getauxval(AT_RANDOM), (char[16]){ 0 }, 16));
 	/* Signals a program sends itself: handled, or held while blocked. */
 	CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR);
 	CHECK(!raise(SIGUSR1) && got_signal == SIGUSR1);
@@ -167,7 +176,10 @@ static void check_process(void)
 	CHECK(signal(SIGCHLD, SIG_DFL) != SIG_ERR && !raise(SIGCHLD));
 	/* What a guest cannot do fails cleanly, with ENOSYS. */
 	errno = 0;
+	CHECK(ilwaco_syscall_unsupported(SYS_fork) == 0);
 	CHECK(fork() == -1 && errno == ENOSYS);
+	/* Counted, for the report main() prints (libc_test checks it). */
+	CHECK(ilwaco_syscall_unsupported(SYS_fork) == 1);
 	CHECK(write(7, "x", 1) == -1 && errno == EBADF);
 }
 
@@ -179,5 +191,7 @@ int main(void)
 	check_malloc();
 	check_time();
 	check_process();
+	fflush(stdout);
+	ilwaco_syscall_report();
 	return libc_done("libc_basic");
 }
