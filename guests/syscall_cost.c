@@ -11,7 +11,9 @@
  *
  *   syscall_cost [N]         (a guest takes N as its first boot argument)
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -35,7 +35,7 @@ static pthread_cond_t turn_changed[2] = {
 static int turn;		/* whose turn it is: 0 or 1 */
 static long rounds;		/* round trips per run */
 static long moves[2];		/* turns each thread took */
-static volatile long yields[2];	/* sched_yield calls each made */
+static long yields[2];		/* sched_yield calls each made */
 
 static double now_ns(void)
 {

@@ -150,6 +150,7 @@ static void on_usr1(int sig)
 static void check_process(void)
 {
 	struct utsname u;
+	static const unsigned char zero[16];
 	unsigned char r1[32] = { 0 }, r2[32] = { 0 };
 	sigset_t set;
 
@@ -162,7 +163,7 @@ static void check_process(void)
 	/* AT_RANDOM: 16 bytes for the stack protector and friends. */
 	CHECK(getauxval(AT_RANDOM) &&
 	      memcmp((void *)getauxval(AT_RANDOM), r1 + 16, 16) &&
-	      memcmp((void *)getauxval(AT_RANDOM), (char[16]){ 0 }, 16));
+	      memcmp((void *)getauxval(AT_RANDOM), zero, 16));
 	/* Signals a program sends itself: handled, or held while blocked. */
 	CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR);
 	CHECK(!raise(SIGUSR1) && got_signal == SIGUSR1);
