@@ -77,17 +77,21 @@ images_results() {
 			"$k/lua.img|Lua 5.4 from Debian, unmodified (tools/build-lua)" \
 			"$k/lz4.img|lz4 1.9.4 from Debian, unmodified, with its 131 KB tree in R (tools/build-lz4)" \
 			"$out/hello_glibc|for comparison: the same hello, Linux, glibc -static"; do
-			readelf -lW "${img%%|*}" | awk -v name="$(basename "${img%%|*}")" \
+			# readelf's sizes are hex: awk (mawk) cannot read them,
+			# so the shell turns each LOAD line into decimals.
+			readelf -lW "${img%%|*}" | while read -r type _ _ _ fs ms fl; do
+				[ "$type" = LOAD ] || continue
+				fl=${fl% 0x*}		# "R E 0x1000": the flags, "RE"
+				echo "$((fs)) $((ms)) ${fl// /}"
+			done | awk -v name="$(basename "${img%%|*}")" \
 				-v what="${img#*|}" -v file="$(stat -c %s "${img%%|*}")" '
-			$1 == "LOAD" {
-				fs = strtonum($5); ms = strtonum($6)
-				fl = $7; if ($8 != "" && $8 !~ /^0x/) fl = fl " " $8
-				seg[fl] = seg[fl] + fs; mem[fl] = mem[fl] + ms
-				loaded += int((ms + 4095) / 4096) * 4096
+			{
+				seg[$3] += $1; mem[$3] += $2
+				loaded += int(($2 + 4095) / 4096) * 4096
 			}
 			END {
 				printf "| `%s` | %s | %d | %d | %d | %d / %d | %d |\n", name, what, file,
-				       seg["R E"], seg["R"], seg["RW"], mem["RW"], loaded
+				       seg["RE"], seg["R"], seg["RW"], mem["RW"], loaded
 			}'
 		done
 	} >"$md"
