@@ -14,6 +14,8 @@
 #   make demo         boot a test machine, load the module, run denalictl
 #   make vm-shell     an interactive shell in a test machine (LANE=name)
 #   make deps         install packages, fetch test kernels and kernel tools
+#   make install      ilwaco-cc, libilwaco, musl and the guest headers under
+#                     PREFIX (/usr/local; DESTDIR stages them)
 #   make clean        remove build/ (cache/ with downloads stays)
 #
 # Building is not provisioning.  `make KDIR=DIR module userspace` needs
@@ -78,6 +80,11 @@ guests:
 	@$(MAKE) -s -C selftests/guests OUTPUT=$(TOP)/build/kselftest/denali/guests
 	@echo "  guests     build/guests/, build/kselftest/denali/guests/"
 
+# ilwaco-cc and what it needs, for building guests outside this tree
+# (tools/ilwaco-install says where each piece goes).
+install: guests
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" tools/ilwaco-install
+
 # The in-VM tests load their guests from beside them.
 selftests: kernel-tools guests
 	@$(MAKE) -s -C selftests INSTALL=$(TOP)/build/kselftest
@@ -110,5 +117,5 @@ clean:
 distclean: clean
 	rm -rf cache
 
-.PHONY: all deps test-kernels kernel-tools module userspace guests selftests \
+.PHONY: all deps test-kernels kernel-tools module userspace guests install selftests \
 	check check-host bench demo vm-shell clean distclean
