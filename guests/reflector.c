@@ -23,12 +23,22 @@
 #include <ilwaco/ilwaco.h>
 #include <ilwaco/net.h>
 
+/*
+ * Descriptors per ring and NICs it can drive: the memory for them is
+ * static, so a build for very many small VMs (selftests/guests/net_small.c)
+ * defines smaller ones before including this file.
+ */
+#ifndef RING
 #define RING		128
+#endif
+#ifndef REFLECTOR_NICS
+#define REFLECTOR_NICS	DENALI_NIC_MAX
+#endif
 #define BUF		1514
 #define REFLECTOR_HOPS_TYPE 0x88b5
 
-static struct ilwaco_nic nics[DENALI_NIC_MAX];
-static unsigned char mem[DENALI_NIC_MAX][RING * 2 * BUF + 2 * 8192]
+static struct ilwaco_nic nics[REFLECTOR_NICS];
+static unsigned char mem[REFLECTOR_NICS][RING * 2 * BUF + 2 * 8192]
 	__aligned(64);
 
 /*
@@ -86,8 +96,9 @@ int main(int argc, char **argv)
 	int sink = argc > 1 && !strcmp(argv[1], "sink");
 	int ret;
 
-	if (!count || count > DENALI_NIC_MAX) {
-		printf("reflector: no NIC\n");
+	if (!count || count > REFLECTOR_NICS) {
+		printf("reflector: %u NICs, not 1 to %u\n", count,
+		       REFLECTOR_NICS);
 		return 1;
 	}
 	for (i = 0; i < count; i++) {
