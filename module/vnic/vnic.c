@@ -172,19 +172,15 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	u8 *dst;
 
 	/* Paired with net_setup's release: the ring pointers are set. */
-	if (!smp_load_acquire(&nic->ready) || atomic_read(&nic->faulted)) {
-		u64_stats_update_begin(&nic->rx_sync);
-		nic->drop_not_ready++;
-		u64_stats_update_end(&nic->rx_sync);
-		goto drop;
-	}
+	if (!smp_load_acquire(&nic->ready) || atomic_read(&nic->faulted))
+		goto drop_not_ready;
 	size = nic->ring_size;
 	used = nic->rx_used;
 	avail = READ_ONCE(ring->avail);
 	if (avail - used > size) {
 		nic_fault(nic, "nic%u rx ring: avail %u > used %u + %u",
 			  nic->index, avail, used, size);
-		goto drop;
+		goto drop_not_ready;
 	}
 	if (avail == used) {
 		u64_stats_update_begin(&nic->rx_sync);
@@ -206,10 +202,10 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!dst) {
 		nic_fault(nic, "nic%u rx desc %u: addr 0x%llx not writable",
 			  nic->index, used & (size - 1), addr);
-		goto drop;
+		goto drop_not_ready;
 	}
 	if (skb_copy_bits(skb, 0, dst, len))
-		goto drop;
+		goto drop_not_ready;
 	WRITE_ONCE(d->len, len);
 	nic->rx_used = ++used;
 	/* The frame and its length before the count that hands it over. */
@@ -229,6 +225,11 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	consume_skb(skb);
 	return NETDEV_TX_OK;
 
+	/* Rings not set up, or found broken: every frame lost is counted. */
+drop_not_ready:
+	u64_stats_update_begin(&nic->rx_sync);
+	nic->drop_not_ready++;
+	u64_stats_update_end(&nic->rx_sync);
 drop:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
@@ -434,6 +435,10 @@ static void denali_nic_get_drvinfo(struct net_device *dev,
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, DENALI_RELEASE, sizeof(info->version));
+	/*
+	 * denalictl finds a VM's NICs by this text (userspace/denalictl/
+	 * nics.c, docs/denalictl.8): it is an interface, keep its form.
+	 */
 	snprintf(info->bus_info, sizeof(info->bus_info), "vm%u/nic%u",
 		 nic->vm->id, nic->index);
 }
