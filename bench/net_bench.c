@@ -15,6 +15,12 @@
  *   crossings  (Denali only) the VM's exits of every kind during the fps
  *         run, per frame echoed: how well the rings batch at saturation.
  *
+ * Then saturation as a busy server sees it ("denali_poll"): a second
+ * reflector VM started with "poll" (it keeps polling while frames come
+ * and kicks once per 32 reflections) on "dnb1", and SAT_WINDOW frames in
+ * flight, enough to keep it from ever running dry: frames per second and
+ * crossings per frame again.
+ *
  * Prints CSV: lane,clock_mode,path,measure,size,n,value.  Under -icount
  * the times are the machine's instructions, not nanoseconds (bench/run
  * labels them).
@@ -35,6 +41,8 @@
 
 #define ECHO_TYPE	0x88b6
 #define WINDOW		32
+/* In flight at saturation: three of the poll reflector's kicks' worth. */
+#define SAT_WINDOW	96
 #define FRAME_MAX	1514
 
 static const uint8_t host_mac[6] = { 0x02, 0, 0, 0, 0, 1 };
@@ -123,12 +131,13 @@ static bool rtt_run(int s, const uint8_t *dst, unsigned int len,
 }
 
 /*
- * @n frames with up to WINDOW in flight; returns how many came back (a
+ * @n frames with up to @window in flight; returns how many came back (a
  * frame the reflector or the host dropped does not; the window refills
  * after a 2 s silence).
  */
 static unsigned long fps_run(int s, const uint8_t *dst, unsigned int len,
-			     unsigned long n, struct bench_sample *t)
+			     unsigned long n, unsigned int window,
+			     struct bench_sample *t)
 {
 	uint8_t out[FRAME_MAX], in[FRAME_MAX + 4];
 	unsigned long sent = 0, back = 0, silences = 0;
@@ -136,7 +145,7 @@ static unsigned long fps_run(int s, const uint8_t *dst, unsigned int len,
 	make_frame(out, len, dst);
 	bench_start(t);
 	while (back < n && silences < 3) {
-		while (sent - back < WINDOW && sent < n + WINDOW) {
+		while (sent - back < window && sent < n + window) {
 			if (send(s, out, len, 0) != (ssize_t)len)
 				break;
 			sent++;
@@ -190,8 +199,12 @@ static unsigned long long all_exits(int vm)
 	return denali_all_exits(&st);
 }
 
-static int start_reflector(struct runner *r, pthread_t *th)
+/* A reflector VM with one NIC @ifname and boot argument @arg (or none). */
+static int start_reflector(struct runner *r, pthread_t *th, const char *ifname,
+			   const char *arg)
 {
+	const char *argv[2] = { "reflector", arg };
+	char args[64];
 	struct denali_nic_config nic;
 	struct denali_create_vm c;
 	char path[PATH_MAX + 64], exe[PATH_MAX], buf[256];
@@ -209,10 +222,14 @@ static int start_reflector(struct runner *r, pthread_t *th)
 	if (img < 0 || dev < 0)
 		return -1;
 	memset(&nic, 0, sizeof(nic));
-	strcpy(nic.ifname, "dnb0");
+	snprintf(nic.ifname, sizeof(nic.ifname), "%s", ifname);
 	memset(&c, 0, sizeof(c));
 	c.mem_size = 8 << 20;
 	c.image_fd = img;
+	if (arg) {
+		c.args = (uintptr_t)args;
+		c.args_len = denali_pack_args(args, sizeof(args), argv, 2);
+	}
 	c.nics = (uintptr_t)&nic;
 	c.nic_count = 1;
 	r->vm = ioctl(dev, DENALI_CREATE_VM, &c);
@@ -315,7 +332,7 @@ static void measure(const struct bench_opts *o, const char *path,
 			       (double)(o->n - 1));
 
 		e0 = vm >= 0 ? all_exits(vm) : 0;
-		back = fps_run(s, dst, sizes[i], o->n * 4, &t);
+		back = fps_run(s, dst, sizes[i], o->n * 4, WINDOW, &t);
 		e1 = vm >= 0 ? all_exits(vm) : 0;
 		printf("%s,%s,%s,frames_per_s,%u,%lu,%.1f\n", o->lane, o->mode,
 		       path, sizes[i], back,
@@ -327,6 +344,51 @@ static void measure(const struct bench_opts *o, const char *path,
 		fflush(stdout);
 	}
 	close(s);
+}
+
+/* Frames per second and crossings per frame with SAT_WINDOW in flight. */
+static void measure_saturated(const struct bench_opts *o, const char *path,
+			      const char *ifname, const uint8_t *dst, int vm)
+{
+	static const unsigned int sizes[] = { 100, 1400 };
+	unsigned long long e0, e1;
+	struct bench_sample t;
+	unsigned long back;
+	unsigned int i;
+	int s = packet_socket(ifname);
+
+	if (s < 0) {
+		fprintf(stderr, "net_bench: no socket on %s\n", ifname);
+		return;
+	}
+	rtt_run(s, dst, sizes[0], 20, &t);
+	for (i = 0; i < 2; i++) {
+		e0 = all_exits(vm);
+		back = fps_run(s, dst, sizes[i], o->n * 4, SAT_WINDOW, &t);
+		e1 = all_exits(vm);
+		printf("%s,%s,%s,frames_per_s,%u,%lu,%.1f\n", o->lane, o->mode,
+		       path, sizes[i], back,
+		       t.ns ? (double)back * 1e9 / (double)t.ns : 0.0);
+		if (back)
+			printf("%s,%s,%s,crossings_per_frame,%u,%lu,%.4f\n",
+			       o->lane, o->mode, path, sizes[i], back,
+			       (double)(e1 - e0) / (double)back);
+		fflush(stdout);
+	}
+	close(s);
+}
+
+static void stop_reflector(struct runner *r, pthread_t th)
+{
+	int i;
+
+	atomic_store(&r->stop, 1);
+	for (i = 0; i < 1000 && !atomic_load(&r->done); i++) {
+		pthread_kill(th, SIGUSR1);
+		denali_sleep_ms(5);
+	}
+	pthread_join(th, NULL);
+	close(r->vm);
 }
 
 int main(int argc, char **argv)
@@ -351,20 +413,24 @@ int main(int argc, char **argv)
 	sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
 	printf("lane,clock_mode,path,measure,size,n,value\n");
 
-	if (start_reflector(&r, &th) || sh("ip link set dnb0 up") ||
-	    read_mac("dnb0", mac)) {
+	if (start_reflector(&r, &th, "dnb0", NULL) ||
+	    sh("ip link set dnb0 up") || read_mac("dnb0", mac)) {
 		fprintf(stderr, "net_bench: no reflector VM\n");
 		return 1;
 	}
 	mac[0] = 0x02;		/* the guest's, behind the fe: host end */
 	measure(&o, "denali", "dnb0", mac, r.vm);
-	atomic_store(&r.stop, 1);
-	for (i = 0; i < 1000 && !atomic_load(&r.done); i++) {
-		pthread_kill(th, SIGUSR1);
-		denali_sleep_ms(5);
+	stop_reflector(&r, th);
+
+	memset(&r, 0, sizeof(r));
+	if (start_reflector(&r, &th, "dnb1", "poll") ||
+	    sh("ip link set dnb1 up") || read_mac("dnb1", mac)) {
+		fprintf(stderr, "net_bench: no polling reflector VM\n");
+		return 1;
 	}
-	pthread_join(th, NULL);
-	close(r.vm);
+	mac[0] = 0x02;
+	measure_saturated(&o, "denali_poll", "dnb1", mac, r.vm);
+	stop_reflector(&r, th);
 
 	veth = start_veth_reflector();
 	if (veth < 0 || read_mac("vb0", mac)) {

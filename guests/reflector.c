@@ -18,17 +18,39 @@
  * With "sink", it posts its receive buffers and never reads them: a
  * guest that does not keep up, for the tests of the host's drops.
  *
+ * With "poll", it is a guest that expects a steady stream, as a busy
+ * server is: after a pass that found frames it keeps polling instead of
+ * idling, and kicks only once POLL_BATCH reflections are queued; after
+ * POLL_SPINS passes that found nothing it arms its interrupts and idles
+ * (and idling sends what is still queued, without a kick).  At
+ * saturation a kick then carries POLL_BATCH frames and no interrupt is
+ * taken: crossings per frame fall towards 1 / POLL_BATCH (bench/net.sh
+ * measures it).  It costs a CPU while it spins, so only benchmarks use it.
+ *
  * Prints "reflector: N NICs up" once set up; runs until destroyed.
  */
 #include <ilwaco/ilwaco.h>
 #include <ilwaco/net.h>
 
+/*
+ * Descriptors per ring and NICs it can drive: the memory for them is
+ * static, so a build for very many small VMs (selftests/guests/net_small.c)
+ * defines smaller ones before including this file.
+ */
+#ifndef RING
 #define RING		128
+#endif
+#ifndef REFLECTOR_NICS
+#define REFLECTOR_NICS	DENALI_NIC_MAX
+#endif
 #define BUF		1514
 #define REFLECTOR_HOPS_TYPE 0x88b5
+/* "poll": reflections per kick, and empty passes before idling. */
+#define POLL_BATCH	32
+#define POLL_SPINS	20000
 
-static struct ilwaco_nic nics[DENALI_NIC_MAX];
-static unsigned char mem[DENALI_NIC_MAX][RING * 2 * BUF + 2 * 8192]
+static struct ilwaco_nic nics[REFLECTOR_NICS];
+static unsigned char mem[REFLECTOR_NICS][RING * 2 * BUF + 2 * 8192]
 	__aligned(64);
 
 /*
@@ -57,8 +79,11 @@ static unsigned int reflect(unsigned int index, const unsigned char *in,
 	return len;
 }
 
-/* Reflect all that has arrived on @nic; how many frames it took. */
-static unsigned int reflect_all(struct ilwaco_nic *nic)
+/*
+ * Reflect all that has arrived on @nic, and kick if @batch reflections
+ * or more are waiting to go; how many frames it took.
+ */
+static unsigned int reflect_all(struct ilwaco_nic *nic, unsigned int batch)
 {
 	unsigned int n = 0, len, out_len;
 	unsigned char *frame, *out;
@@ -75,7 +100,7 @@ static unsigned int reflect_all(struct ilwaco_nic *nic)
 		ilwaco_net_recv_done(nic);
 		n++;
 	}
-	if (nic->tx_avail != nic->tx_kicked)
+	if (nic->tx_avail - nic->tx_kicked >= batch)
 		ilwaco_net_kick(nic);
 	return n;
 }
@@ -84,10 +109,13 @@ int main(int argc, char **argv)
 {
 	unsigned int count = ilwaco_nic_count(), i, busy;
 	int sink = argc > 1 && !strcmp(argv[1], "sink");
+	int poll = argc > 1 && !strcmp(argv[1], "poll");
+	unsigned int batch = poll ? POLL_BATCH : 1, spins = 0;
 	int ret;
 
-	if (!count || count > DENALI_NIC_MAX) {
-		printf("reflector: no NIC\n");
+	if (!count || count > REFLECTOR_NICS) {
+		printf("reflector: %u NICs, not 1 to %u\n", count,
+		       REFLECTOR_NICS);
 		return 1;
 	}
 	for (i = 0; i < count; i++) {
@@ -99,13 +127,19 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("reflector: %u NICs up%s\n", count, sink ? " (sink)" : "");
+	printf("reflector: %u NICs up%s\n", count,
+	       sink ? " (sink)" : poll ? " (poll)" : "");
 	for (;;) {
 		busy = 0;
 		for (i = 0; i < count && !sink; i++)
-			busy += reflect_all(&nics[i]);
-		if (busy)
+			busy += reflect_all(&nics[i], batch);
+		if (busy) {
+			spins = 0;
 			continue;
+		}
+		if (poll && ++spins < POLL_SPINS)
+			continue;
+		spins = 0;
 		/* Ask for an interrupt on every NIC, then sleep unless one came. */
 		for (i = 0; i < count && !sink; i++)
 			busy += ilwaco_net_arm(&nics[i]);

@@ -393,6 +393,65 @@ ifn=$(ls /sys/class/net/dnct-br/brif 2>/dev/null)
 	ip -o link show "$ifn" | grep -q "state UP\|,UP" &&
 	[ -e /sys/class/net/dnct-two ] && [ ! -e /sys/class/net/dnct-two/master ]
 ok $? "one NIC on the bridge and up ($ifn), the other left alone"
+# list and stats name each VM's interfaces (found by their ethtool
+# bus_info, so under any name) and count what went through them: 40
+# frames sent to NIC 1 from a packet socket come back, and both
+# directions' counters, the device's and the driver's, say exactly 40.
+ifn0=$ifn
+echo 1 >/proc/sys/net/ipv6/conf/dnct-two/disable_ipv6 2>/dev/null
+ip link set dnct-two up
+python3 - dnct-two <<'PYEOF'
+import socket, sys, time
+ifname = sys.argv[1]
+mac = bytes.fromhex(open("/sys/class/net/%s/address" % ifname).read().strip().replace(":", ""))
+guest = b"\x02" + mac[1:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b6))
+s.bind((ifname, 0x88b6))
+s.settimeout(5)
+for i in range(40):
+    s.send(guest + b"\x02\x00\x00\x00\x00\x01\x88\xb6" + bytes([i]) * 86)
+    while True:
+        f, addr = s.recvfrom(2048)
+        if addr[2] != socket.PACKET_OUTGOING:
+            break
+PYEOF
+ok $? "40 frames to the second NIC come back"
+run "$ctl" list
+row=$(echo "$out" | grep " nic-one ")
+[ $rc = 0 ] && echo "$out" | head -1 | grep -q " NICS  *STATUS$" &&
+	echo "$row" | grep -q " $ifn0,dnct-two  *running$"
+ok $? "list shows the VM's interfaces ($row)"
+run "$ctl" list -j
+[ $rc = 0 ] && echo "$out" | python3 -c '
+import json, sys
+v = {x["name"]: x for x in json.load(sys.stdin)}
+assert v["nic-one"]["nics"] == [sys.argv[1], "dnct-two"], v["nic-one"]
+assert v["bg-two"]["nics"] == []' "$ifn0"
+ok $? "list -j: each VM's interfaces"
+run "$ctl" stats nic-one
+nic1=$(echo "$out" | sed -n '/^NIC 1 dnct-two /,$p')
+[ $rc = 0 ] && echo "$out" | grep -q "^NIC 0 $ifn0 " &&
+	echo "$nic1" | grep -q "^rx packets  *40$" &&
+	echo "$nic1" | grep -q "^tx packets  *40$" &&
+	echo "$nic1" | grep -q "^rx bytes  *4000$" &&
+	echo "$nic1" | grep -q "^tx dropped  *0$" &&
+	echo "$nic1" | grep -q "^to_guest_packets  *40$" &&
+	echo "$nic1" | grep -q "^from_guest_packets  *40$" &&
+	echo "$nic1" | grep -q "^drop_no_buffer  *0$"
+ok $? "stats counts the 40 frames on NIC 1, both ways"
+run "$ctl" stats nic-one -j
+[ $rc = 0 ] && echo "$out" | python3 -c '
+import json, sys
+n = json.load(sys.stdin)["nics"]
+assert [x["ifname"] for x in n] == [sys.argv[1], "dnct-two"], n
+assert n[1]["nic"] == 1 and n[1]["tx_packets"] == 40 and n[1]["rx_packets"] == 40, n[1]
+assert n[1]["ethtool"]["to_guest_bytes"] == 4000 and n[1]["ethtool"]["drop_too_big"] == 0, n[1]' "$ifn0"
+ok $? "stats -j: the NICs' counters"
+# Renamed, it is still the VM's.
+ip link set dnct-two down && ip link set dnct-two name dnct-2nd
+"$ctl" list | grep " nic-one " | grep -q " $ifn0,dnct-2nd "
+ok $? "list follows a renamed interface"
+ip link set dnct-2nd name dnct-two
 run "$ctl" create "$refl" --mem 8M --nic mac=01:00:00:00:00:01
 [ $rc = 2 ] && echo "$err" | grep -q "not a unicast MAC address"
 ok $? "create --nic with a multicast MAC: usage error ($err)"

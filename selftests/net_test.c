@@ -81,9 +81,10 @@ static int guest_image(const char *name)
  * its console says @ready.  0 or -errno, with the module's sentence in
  * @err.
  */
-static int net_vm_start(struct net_vm *v, const char *image, const char *arg,
-			unsigned int nnics, const char *const *names,
-			const char *ready, char *err)
+static int net_vm_start_mem(struct net_vm *v, unsigned long long mem,
+			    const char *image, const char *arg,
+			    unsigned int nnics, const char *const *names,
+			    const char *ready, char *err)
 {
 	struct denali_nic_config nics[DENALI_NIC_MAX];
 	struct denali_create_vm c;
@@ -102,7 +103,7 @@ static int net_vm_start(struct net_vm *v, const char *image, const char *arg,
 	if (img < 0)
 		return img;
 	memset(&c, 0, sizeof(c));
-	c.mem_size = MEM;
+	c.mem_size = mem;
 	c.image_fd = img;
 	if (arg) {
 		c.args = (uintptr_t)args;
@@ -138,6 +139,13 @@ static int net_vm_start(struct net_vm *v, const char *image, const char *arg,
 		denali_sleep_ms(10);
 	}
 	return ready ? -ETIMEDOUT : 0;
+}
+
+static int net_vm_start(struct net_vm *v, const char *image, const char *arg,
+			unsigned int nnics, const char *const *names,
+			const char *ready, char *err)
+{
+	return net_vm_start_mem(v, MEM, image, arg, nnics, names, ready, err);
 }
 
 /* Stop the runner (signals until it is out) and close the VM. */
@@ -197,11 +205,8 @@ static unsigned long long counter(const char *ifname, const char *name)
 	return v;
 }
 
-/*
- * The guest's MAC behind interface @ifname: the interface's own, with the
- * first byte the guest's default 0x02 instead of the host end's 0xfe.
- */
-static int read_mac(const char *ifname, uint8_t mac[6])
+/* Interface @ifname's own MAC address. */
+static int read_addr(const char *ifname, uint8_t mac[6])
 {
 	char path[256];
 	unsigned int m[6];
@@ -217,10 +222,23 @@ static int read_mac(const char *ifname, uint8_t mac[6])
 	fclose(f);
 	for (i = 0; i < 6; i++)
 		mac[i] = m[i];
+	return n == 6 ? 0 : -EINVAL;
+}
+
+/*
+ * The guest's MAC behind interface @ifname: the interface's own, with the
+ * first byte the guest's default 0x02 instead of the host end's 0xfe.
+ */
+static int read_mac(const char *ifname, uint8_t mac[6])
+{
+	int ret = read_addr(ifname, mac);
+
+	if (ret)
+		return ret;
 	if (mac[0] != 0xfe)
 		return -EINVAL;
 	mac[0] = 0x02;
-	return n == 6 ? 0 : -EINVAL;
+	return 0;
 }
 
 /* A packet socket on @ifname (which is brought up), all protocols. */
@@ -308,6 +326,8 @@ static bool echo_once(struct __test_metadata *_metadata, int s,
 
 FIXTURE(net) {
 	struct net_vm vm[3];
+	struct net_vm *many;	/* hundred_vms_on_one_bridge's */
+	int nmany;
 };
 
 FIXTURE_SETUP(net)
@@ -317,6 +337,8 @@ FIXTURE_SETUP(net)
 
 	for (i = 0; i < 3; i++)
 		self->vm[i].fd = -1;
+	self->many = NULL;
+	self->nmany = 0;
 	ASSERT_EQ(0, denali_ensure_loaded());
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	if (system("ip -V >/dev/null 2>&1"))
@@ -335,6 +357,9 @@ FIXTURE_TEARDOWN(net)
 
 	for (i = 0; i < 3; i++)
 		net_vm_end(&self->vm[i]);
+	for (i = 0; i < self->nmany; i++)
+		net_vm_end(&self->many[i]);
+	free(self->many);
 	sh("ip link del dntest-br >/dev/null 2>&1");
 	sh("ip netns del dntest >/dev/null 2>&1");
 }
@@ -421,6 +446,9 @@ TEST_F_TIMEOUT(net, bad_receive_buffer_stops_only_that_vm, 300)
 	make_frame(f, 64, mac, host_mac, ECHO_TYPE, 1);
 	ASSERT_EQ(64, send(s, f, 64, 0));
 	ASSERT_TRUE(net_vm_wait_stopped(&self->vm[0], 10000));
+	/* The frame that found the ring broken is counted as dropped. */
+	EXPECT_EQ(1, counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(0, counter("dntest0", "tx_packets"));
 	EXPECT_EQ(0, self->vm[0].ret);
 	EXPECT_EQ(DENALI_STOP_CRASH, self->vm[0].run.reason);
 	EXPECT_EQ(DENALI_CRASH_NET, self->vm[0].run.crash.cause);
@@ -724,6 +752,332 @@ TEST_F_TIMEOUT(net, destroy_with_frames_in_flight, 300)
 		net_vm_end(&self->vm[0]);
 	}
 	close(dev);
+}
+
+/* ---- scale, tc, memory, unloading -------------------------------------- */
+
+/*
+ * The number @fmt (text, then conversions with one %llu kept) reads at
+ * the first place in @cmd's output where its leading text appears;
+ * ~0 if none.
+ */
+static unsigned long long cmd_number(const char *cmd, const char *fmt)
+{
+	unsigned long long v = ~0ull, x;
+	char line[512], word[64], *p;
+	size_t n = strcspn(fmt, "%");
+	FILE *f;
+
+	while (*fmt == ' ')
+		fmt++, n--;
+	snprintf(word, sizeof(word), "%.*s", (int)n, fmt);
+	f = popen(cmd, "r");
+	if (!f)
+		return ~0ull;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, word);
+		if (p && v == ~0ull && sscanf(p, fmt, &x) == 1)
+			v = x;
+	}
+	pclose(f);
+	return v;
+}
+
+/* ethtool -S counter @key of @ifname, through the ethtool tool. */
+static unsigned long long ethtool_counter(const char *ifname, const char *key)
+{
+	char cmd[128], fmt[64];
+
+	snprintf(cmd, sizeof(cmd), "ethtool -S %s", ifname);
+	snprintf(fmt, sizeof(fmt), "%s: %%llu", key);
+	return cmd_number(cmd, fmt);
+}
+
+/*
+ * Echoes of EtherType @type from @src seen on @s until @ms pass with
+ * none (the wait only ends the count; it is not what is asserted).
+ */
+static int count_echoes(int s, const uint8_t src[6], int ms)
+{
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	struct sockaddr_ll from;
+	uint8_t buf[FRAME_MAX + 4];
+	socklen_t fl;
+	ssize_t n;
+	int count = 0;
+
+	while (poll(&p, 1, ms) == 1) {
+		fl = sizeof(from);
+		n = recvfrom(s, buf, sizeof(buf), 0, (void *)&from, &fl);
+		if (n >= 14 && from.sll_pkttype != PACKET_OUTGOING &&
+		    !memcmp(buf + 6, src, 6) &&
+		    ((buf[12] << 8) | buf[13]) == ECHO_TYPE)
+			count++;
+	}
+	return count;
+}
+
+#define MANY	100
+
+/*
+ * A hundred VMs, one NIC each, all ports of one Linux bridge: each one
+ * answers a frame the host sends it through the bridge, and only it.
+ */
+TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
+{
+	static const char ipcmds[] = "/tmp/dntest-many.ip",
+			  fdbcmds[] = "/tmp/dntest-many.fdb";
+	uint8_t brmac[6], mac[6], f[64], in[FRAME_MAX + 4];
+	char err[DENALI_ERROR_MAX], name[IFNAMSIZ];
+	const char *names[1] = { name };
+	int s, i, n, answered = 0;
+	FILE *ip, *fdb;
+
+	self->many = calloc(MANY, sizeof(*self->many));
+	ASSERT_NE(NULL, self->many);
+	for (i = 0; i < MANY; i++)
+		self->many[i].fd = -1;
+	self->nmany = MANY;
+	sh("modprobe bridge 2>/dev/null");
+	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up"));
+	ip = fopen(ipcmds, "w");
+	fdb = fopen(fdbcmds, "w");
+	ASSERT_NE(NULL, ip);
+	ASSERT_NE(NULL, fdb);
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "dnt%d", i);
+		/* 1M each: net_small's rings and buffers fit. */
+		ASSERT_EQ(0, net_vm_start_mem(&self->many[i], 1ull << 20,
+					      "net_small", NULL, 1, names,
+					      "NICs up", err))
+			TH_LOG("VM %d: %s", i, err);
+		ASSERT_EQ(0, read_mac(name, mac));
+		fprintf(ip, "link set %s master dntest-br\nlink set %s up\n",
+			name, name);
+		/*
+		 * Where each guest is, told rather than learned: a first
+		 * frame to an unknown MAC would go to all 100 ports, and
+		 * waking 100 guests per frame is TCG's time, not the test.
+		 */
+		fprintf(fdb, "fdb add %02x:%02x:%02x:%02x:%02x:%02x dev %s master static\n",
+			mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], name);
+	}
+	fclose(ip);
+	fclose(fdb);
+	/* One ip and one bridge for all hundred, not 200 processes. */
+	ASSERT_EQ(0, sh("ip -batch %s && bridge -batch %s", ipcmds, fdbcmds));
+	unlink(ipcmds);
+	unlink(fdbcmds);
+	/*
+	 * From the bridge's own port, with its MAC as the source: each
+	 * reflection is addressed to the bridge and reaches this socket.
+	 */
+	ASSERT_EQ(0, read_addr("dntest-br", brmac));
+	s = packet_socket("dntest-br");
+	ASSERT_LE(0, s);
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "dnt%d", i);
+		ASSERT_EQ(0, read_mac(name, mac));
+		make_frame(f, 64, mac, brmac, ECHO_TYPE, i);
+		ASSERT_EQ(64, send(s, f, 64, 0));
+		n = recv_type(s, in, ECHO_TYPE, 5000);
+		if (n == 64 && !memcmp(in, brmac, 6) && !memcmp(in + 6, mac, 6) &&
+		    !memcmp(in + 14, f + 14, 50))
+			answered++;
+		else
+			TH_LOG("VM %d (%s) did not answer", i, name);
+	}
+	EXPECT_EQ(MANY, answered);
+	/* No VM answered for another: nothing else came back. */
+	EXPECT_EQ(0, recv_type(s, in, ECHO_TYPE, 300));
+	close(s);
+}
+
+/*
+ * tc on a VM's interface, as on any: a root tbf shapes what the guest is
+ * sent, an ingress policer what it sends.  Token buckets depend on
+ * time, so the test asserts what does not: the bucket passes its burst
+ * and drops some of a fast burst of 1000-byte frames, and tc's count of
+ * what passed and dropped, the NIC's counters and the echoes that came
+ * back all agree.
+ */
+TEST_F_TIMEOUT(net, tc_shapes_and_polices, 300)
+{
+	static const char *const names[] = { "dntest0" };
+	unsigned long long sent, dropped, to_guest, from_guest, passed;
+	uint8_t brmac[6], mac[6], f[1000];
+	char err[DENALI_ERROR_MAX];
+	int s, i, echoes;
+
+	if (system("tc -V >/dev/null 2>&1") ||
+	    system("ethtool --version >/dev/null 2>&1"))
+		SKIP(return, "no tc or ethtool here");
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	sh("modprobe bridge 2>/dev/null; modprobe sch_tbf 2>/dev/null; modprobe sch_ingress 2>/dev/null; modprobe cls_matchall 2>/dev/null; modprobe act_police 2>/dev/null");
+	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntest0 master dntest-br && ip link set dntest0 up"));
+	ASSERT_EQ(0, read_addr("dntest-br", brmac));
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	s = packet_socket("dntest-br");
+	ASSERT_LE(0, s);
+	/* The bridge learns where the guest is; not counted below. */
+	make_frame(f, 60, mac, brmac, ECHO_TYPE, 0);
+	ASSERT_EQ(60, send(s, f, 60, 0));
+	ASSERT_EQ(1, count_echoes(s, mac, 1000));
+
+	/* 1. Shaping: 100 frames into a 5000-byte bucket and queue. */
+	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 root tbf rate 100kbit burst 5000 limit 5000"));
+	to_guest = ethtool_counter("dntest0", "to_guest_packets");
+	make_frame(f, sizeof(f), mac, brmac, ECHO_TYPE, 1);
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(sizeof(f), send(s, f, sizeof(f), 0));
+	/* The queue drains at 12 frames a second; then it is all counted. */
+	echoes = count_echoes(s, mac, 3000);
+	sent = cmd_number("tc -s qdisc show dev dntest0 root", "Sent %*llu bytes %llu pkt");
+	dropped = cmd_number("tc -s qdisc show dev dntest0 root", " dropped %llu");
+	passed = ethtool_counter("dntest0", "to_guest_packets") - to_guest;
+	TH_LOG("tbf: %llu passed, %llu dropped, %d echoes", sent, dropped,
+	       echoes);
+	EXPECT_LE(4, sent);		/* at least the burst */
+	EXPECT_LT(0, dropped);
+	EXPECT_EQ(100, sent + dropped);
+	EXPECT_EQ(sent, passed);
+	EXPECT_EQ(passed, echoes);
+	EXPECT_EQ(0, ethtool_counter("dntest0", "drop_no_buffer"));
+	ASSERT_EQ(0, sh("tc qdisc del dev dntest0 root"));
+
+	/* 2. Policing what the guest sends: the same, on ingress. */
+	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 ingress && tc filter add dev dntest0 parent ffff: matchall action police rate 100kbit burst 5000 conform-exceed drop"));
+	from_guest = ethtool_counter("dntest0", "from_guest_packets");
+	to_guest = ethtool_counter("dntest0", "to_guest_packets");
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(sizeof(f), send(s, f, sizeof(f), 0));
+	echoes = count_echoes(s, mac, 1000);
+	sent = cmd_number("tc -s filter show dev dntest0 ingress", "Sent %*llu bytes %llu pkt");
+	dropped = cmd_number("tc -s filter show dev dntest0 ingress", " dropped %llu");
+	from_guest = ethtool_counter("dntest0", "from_guest_packets") - from_guest;
+	to_guest = ethtool_counter("dntest0", "to_guest_packets") - to_guest;
+	TH_LOG("police: guest got %llu, sent %llu; %llu passed, %llu dropped, %d echoes",
+	       to_guest, from_guest, sent - dropped, dropped, echoes);
+	/* The guest took and reflected every frame; the policer cut them. */
+	EXPECT_EQ(100, to_guest);
+	EXPECT_EQ(100, from_guest);
+	EXPECT_EQ(100, sent);		/* the action saw each one */
+	EXPECT_LT(0, dropped);
+	EXPECT_LE(4, sent - dropped);
+	EXPECT_EQ(sent - dropped, echoes);
+	close(s);
+}
+
+/* "Key: N kB" from /proc/meminfo, in bytes. */
+static long long mem_counter(const char *key)
+{
+	char fmt[64];
+
+	snprintf(fmt, sizeof(fmt), "%s: %%llu kB", key);
+	return (long long)cmd_number("cat /proc/meminfo", fmt) * 1024;
+}
+
+/*
+ * 30,000 frames of 1000 bytes at a guest that never reads: all but the
+ * 128 it posted buffers for are dropped and counted, and the host's
+ * memory does not grow with them.  Kept, they would take at least
+ * 30 MB; the bound allows an eighth of that in slab and a quarter in
+ * MemAvailable, room for the machine's own noise and none for a queue.
+ */
+TEST_F_TIMEOUT(net, flood_leaves_host_memory_flat, 600)
+{
+	static const char *const names[] = { "dntest0" };
+	const unsigned int frames = 30000, len = 1000;
+	long long slab0, avail0, slab1, avail1;
+	char err[DENALI_ERROR_MAX];
+	uint8_t mac[6], f[1000];
+	unsigned int i;
+	int s;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", "sink", 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	s = packet_socket("dntest0");
+	ASSERT_LE(0, s);
+	make_frame(f, len, mac, host_mac, ECHO_TYPE, 7);
+	/* A first 1000 make the caches the path uses; not measured. */
+	for (i = 0; i < 1000; i++)
+		while (send(s, f, len, 0) != (ssize_t)len)
+			denali_sleep_ms(1);
+	sh("sync; echo 3 > /proc/sys/vm/drop_caches");
+	slab0 = mem_counter("Slab");
+	avail0 = mem_counter("MemAvailable");
+	for (i = 0; i < frames; i++)
+		while (send(s, f, len, 0) != (ssize_t)len)
+			denali_sleep_ms(1);
+	denali_sleep_ms(200);
+	sh("sync; echo 3 > /proc/sys/vm/drop_caches");
+	slab1 = mem_counter("Slab");
+	avail1 = mem_counter("MemAvailable");
+	TH_LOG("slab %+lld bytes, MemAvailable %+lld bytes over %u frames",
+	       slab1 - slab0, avail1 - avail0, frames);
+	EXPECT_EQ(128, counter("dntest0", "tx_packets"));
+	EXPECT_EQ(frames + 1000 - 128, counter("dntest0", "tx_dropped"));
+	EXPECT_GT((long long)frames * len / 8, slab1 - slab0);
+	EXPECT_GT((long long)frames * len / 4, avail0 - avail1);
+	close(s);
+}
+
+/*
+ * Unloading the module right after destroying a VM whose interface had
+ * frames queued toward it (a slow tbf holds them) and a sender still
+ * pouring more in: the interface goes with its queue, rmmod succeeds,
+ * and the module loads again.  A leak or a use after free shows as a
+ * refused rmmod or in the kernel log, which fails the lane.
+ */
+TEST_F_TIMEOUT(net, rmmod_with_frames_in_flight, 300)
+{
+	static const char *const names[] = { "dntest0" };
+	char err[DENALI_ERROR_MAX];
+	struct denali_vm_ref ref;
+	uint8_t mac[6], f[500];
+	int s, dev, i, ret = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
+				  "NICs up", err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_mac("dntest0", mac));
+	sh("modprobe sch_tbf 2>/dev/null");
+	s = packet_socket("dntest0");
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 root tbf rate 8kbit burst 2000 limit 100000"));
+	make_frame(f, sizeof(f), mac, host_mac, ECHO_TYPE, 5);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Until the interface is gone under the socket. */
+		for (;;)
+			if (send(s, f, sizeof(f), MSG_DONTWAIT) < 0 &&
+			    errno != ENOBUFS && errno != EAGAIN)
+				_exit(0);
+	}
+	denali_sleep_ms(300);
+	EXPECT_LT(10, cmd_number("tc -s qdisc show dev dntest0 root", "backlog %*s %llup"));
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	memset(&ref, 0, sizeof(ref));
+	ref.id = self->vm[0].id;
+	ASSERT_EQ(0, ioctl(dev, DENALI_DESTROY_VM, &ref));
+	close(dev);
+	net_vm_end(&self->vm[0]);
+	close(s);
+	/* The VM's last reference may be a moment behind its file. */
+	for (i = 0; i < 100 && ret; i++) {
+		ret = denali_unload_module();
+		if (ret)
+			denali_sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
+	EXPECT_EQ(0u, if_nametoindex("dntest0"));
+	EXPECT_EQ(0, denali_ensure_loaded());
 }
 
 TEST_HARNESS_MAIN

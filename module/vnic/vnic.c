@@ -172,19 +172,15 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	u8 *dst;
 
 	/* Paired with net_setup's release: the ring pointers are set. */
-	if (!smp_load_acquire(&nic->ready) || atomic_read(&nic->faulted)) {
-		u64_stats_update_begin(&nic->rx_sync);
-		nic->drop_not_ready++;
-		u64_stats_update_end(&nic->rx_sync);
-		goto drop;
-	}
+	if (!smp_load_acquire(&nic->ready) || atomic_read(&nic->faulted))
+		goto drop_not_ready;
 	size = nic->ring_size;
 	used = nic->rx_used;
 	avail = READ_ONCE(ring->avail);
 	if (avail - used > size) {
 		nic_fault(nic, "nic%u rx ring: avail %u > used %u + %u",
 			  nic->index, avail, used, size);
-		goto drop;
+		goto drop_not_ready;
 	}
 	if (avail == used) {
 		u64_stats_update_begin(&nic->rx_sync);
@@ -206,11 +202,19 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!dst) {
 		nic_fault(nic, "nic%u rx desc %u: addr 0x%llx not writable",
 			  nic->index, used & (size - 1), addr);
-		goto drop;
+		goto drop_not_ready;
 	}
 	if (skb_copy_bits(skb, 0, dst, len))
-		goto drop;
+		goto drop_not_ready;
 	WRITE_ONCE(d->len, len);
+	/*
+	 * Counted before the guest can have it: whoever sees the guest's
+	 * answer to this frame sees it counted too.
+	 */
+	u64_stats_update_begin(&nic->rx_sync);
+	nic->to_guest_packets++;
+	nic->to_guest_bytes += len;
+	u64_stats_update_end(&nic->rx_sync);
 	nic->rx_used = ++used;
 	/* The frame and its length before the count that hands it over. */
 	smp_store_release(&ring->used, used);
@@ -218,17 +222,20 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	smp_mb();
 	if (READ_ONCE(ring->irq_at) == used - 1)
 		irq = true;
-
-	u64_stats_update_begin(&nic->rx_sync);
-	nic->to_guest_packets++;
-	nic->to_guest_bytes += len;
-	nic->irqs += irq;
-	u64_stats_update_end(&nic->rx_sync);
-	if (irq)
+	if (irq) {
+		u64_stats_update_begin(&nic->rx_sync);
+		nic->irqs++;
+		u64_stats_update_end(&nic->rx_sync);
 		denali_irq_raise(nic->vm, DENALI_IRQ_NET);
+	}
 	consume_skb(skb);
 	return NETDEV_TX_OK;
 
+	/* Rings not set up, or found broken: every frame lost is counted. */
+drop_not_ready:
+	u64_stats_update_begin(&nic->rx_sync);
+	nic->drop_not_ready++;
+	u64_stats_update_end(&nic->rx_sync);
 drop:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
@@ -243,7 +250,7 @@ static int nic_transmit(struct denali_nic *nic)
 	struct net_device *dev = nic->dev;
 	struct denali_vm *vm = nic->vm;
 	u32 avail, size = nic->ring_size, len, slot;
-	u64 bytes = 0, addr;
+	u64 addr;
 	int sent = 0, dropped = 0;
 	struct sk_buff *skb;
 	const u8 *src;
@@ -281,19 +288,29 @@ static int nic_transmit(struct denali_nic *nic)
 		}
 		skb_put_data(skb, src, len);
 		skb->protocol = eth_type_trans(skb, dev);
+		/*
+		 * Counted before Linux has it: netif_rx() may deliver it
+		 * (and a reader see it) before returning.  Taken back in
+		 * the rare case that the backlog is full.
+		 */
+		u64_stats_update_begin(&nic->tx_sync);
+		nic->from_guest_packets++;
+		nic->from_guest_bytes += len;
+		u64_stats_update_end(&nic->tx_sync);
 		if (netif_rx(skb) == NET_RX_DROP) {
+			u64_stats_update_begin(&nic->tx_sync);
+			nic->from_guest_packets--;
+			nic->from_guest_bytes -= len;
+			u64_stats_update_end(&nic->tx_sync);
 			dropped++;
 			continue;
 		}
 		sent++;
-		bytes += len;
 	}
 	/* The frames were copied before the guest may reuse their slots. */
 	smp_store_release(&ring->used, nic->tx_used);
 
 	u64_stats_update_begin(&nic->tx_sync);
-	nic->from_guest_packets += sent;
-	nic->from_guest_bytes += bytes;
 	nic->from_guest_dropped += dropped;
 	u64_stats_update_end(&nic->tx_sync);
 	return sent + dropped;
@@ -434,6 +451,10 @@ static void denali_nic_get_drvinfo(struct net_device *dev,
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, DENALI_RELEASE, sizeof(info->version));
+	/*
+	 * denalictl finds a VM's NICs by this text (userspace/denalictl/
+	 * nics.c, docs/denalictl.8): it is an interface, keep its form.
+	 */
 	snprintf(info->bus_info, sizeof(info->bus_info), "vm%u/nic%u",
 		 nic->vm->id, nic->index);
 }

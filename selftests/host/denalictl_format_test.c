@@ -684,9 +684,9 @@ TEST(json_vm_object)
 	vm.mem_size = 16ull << 20;
 	vm.owner_uid = 1000;
 	vm.runner_pid = 4242;
-	CAPTURE(text, json_print_vm(out, &vm, "alice"));
+	CAPTURE(text, json_print_vm(out, &vm, "alice", NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\"}",
+		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\", \"nics\": []}",
 		text);
 	free(text);
 }
@@ -706,9 +706,9 @@ TEST(json_vm_object_crashed_with_hostile_text)
 		 "bad \"insn\"\n\\\xff");
 	/* A name with no NUL: all 32 bytes, no more. */
 	memset(vm.name, 'n', sizeof(vm.name));
-	CAPTURE(text, json_print_vm(out, &vm, NULL));
+	CAPTURE(text, json_print_vm(out, &vm, NULL, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null}",
+		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null, \"nics\": []}",
 		text);
 	free(text);
 }
@@ -721,10 +721,94 @@ TEST(json_stats_object)
 	sample_stats(&st);
 	st.exits[7] = 3;
 	st.hypercalls[15] = 2;
-	CAPTURE(text, json_print_stats(out, "web", 3, &st));
+	CAPTURE(text, json_print_stats(out, "web", 3, &st, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13}\n",
+		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13, \"nics\": []}\n",
 		text);
+	free(text);
+}
+
+/* Two NICs of VM 3 and one of VM 4, as nics.c finds them. */
+static char nic_keys[2][DENALI_NIC_KEY_MAX] = { "to_guest_packets", "drop_no_buffer" };
+static unsigned long long nic_values[2] = { 25, 7 };
+
+static void sample_nics(struct denali_nic_view *nics)
+{
+	memset(nics, 0, 3 * sizeof(*nics));
+	nics[0].vm_id = 3;
+	snprintf(nics[0].ifname, sizeof(nics[0].ifname), "dn3");
+	nics[0].rx_packets = 25;
+	nics[0].rx_bytes = 2050;
+	nics[0].tx_packets = 32;
+	nics[0].tx_bytes = 2624;
+	nics[0].tx_dropped = 7;
+	nics[0].nkeys = 2;
+	nics[0].keys = nic_keys;
+	nics[0].values = nic_values;
+	nics[1].vm_id = 3;
+	nics[1].index = 1;
+	/* An operator's name, with a byte that would drive a terminal. */
+	snprintf(nics[1].ifname, sizeof(nics[1].ifname), "up\x1b");
+	nics[2].vm_id = 4;
+	snprintf(nics[2].ifname, sizeof(nics[2].ifname), "dn4");
+}
+
+TEST(nics_column)
+{
+	struct denali_nic_view nics[3];
+	char buf[16];
+
+	sample_nics(nics);
+	denali_format_nics(nics, 3, 3, buf, sizeof(buf));
+	EXPECT_STREQ("dn3,up?", buf);
+	denali_format_nics(nics, 3, 4, buf, sizeof(buf));
+	EXPECT_STREQ("dn4", buf);
+	denali_format_nics(nics, 3, 5, buf, sizeof(buf));
+	EXPECT_STREQ("-", buf);
+	/* Too long for the room: cut, and said to be. */
+	denali_format_nics(nics, 3, 3, buf, 6);
+	EXPECT_STREQ("dn...", buf);
+}
+
+TEST(nic_stats_text)
+{
+	struct denali_nic_view nics[3];
+	char *text = NULL;
+
+	sample_nics(nics);
+	CAPTURE(text, denali_print_nic_stats(out, &nics[0]));
+	EXPECT_STREQ(
+		"NIC 0 dn3 (rx: from the guest, tx: to the guest)\n"
+		"rx packets           25\n"
+		"rx bytes             2050\n"
+		"rx dropped           0\n"
+		"tx packets           32\n"
+		"tx bytes             2624\n"
+		"tx dropped           7\n"
+		"to_guest_packets     25\n"
+		"drop_no_buffer       7\n", text);
+	free(text);
+}
+
+TEST(json_with_nics)
+{
+	struct denali_nic_view nics[3];
+	struct denali_vm_info vm;
+	struct denali_stats st;
+	char *text = NULL;
+
+	sample_nics(nics);
+	memset(&vm, 0, sizeof(vm));
+	vm.id = 3;
+	vm.state = DENALI_VM_RUNNING;
+	CAPTURE(text, json_print_vm(out, &vm, NULL, nics, 3));
+	EXPECT_NE(NULL, strstr(text, ", \"nics\": [\"dn3\", \"up\\u001b\"]}"))
+		TH_LOG("%s", text);
+	free(text);
+	memset(&st, 0, sizeof(st));
+	CAPTURE(text, json_print_stats(out, "web", 3, &st, nics, 1));
+	EXPECT_NE(NULL, strstr(text, ", \"nics\": [{\"nic\": 0, \"ifname\": \"dn3\", \"rx_packets\": 25, \"rx_bytes\": 2050, \"rx_dropped\": 0, \"tx_packets\": 32, \"tx_bytes\": 2624, \"tx_dropped\": 7, \"ethtool\": {\"to_guest_packets\": 25, \"drop_no_buffer\": 7}}]}\n"))
+		TH_LOG("%s", text);
 	free(text);
 }
 

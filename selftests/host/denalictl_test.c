@@ -460,4 +460,30 @@ TEST(nic_spec)
 					  sizeof(err)));
 }
 
+/* Only the module's own bus_info names a VM's NIC. */
+TEST(nic_bus_info)
+{
+	static const char *const bad[] = {
+		"", "vm", "vm3", "vm3/nic", "vm/nic0", "vm03/nic0", "vm3/nic01",
+		"vm-3/nic0", "vm3/nic0 ", "vm3/nic0x", "0000:00:03.0",
+		"vm4294967296/nic0", "VM3/nic0", "vm 3/nic0",
+	};
+	unsigned int vm = 77, nic = 77, i;
+
+	ASSERT_EQ(0, parse_nic_bus_info("vm3/nic0", &vm, &nic));
+	EXPECT_EQ(3, vm);
+	EXPECT_EQ(0, nic);
+	ASSERT_EQ(0, parse_nic_bus_info("vm4294967295/nic7", &vm, &nic));
+	EXPECT_EQ(4294967295u, vm);
+	EXPECT_EQ(7, nic);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		vm = nic = 77;
+		EXPECT_EQ(-EINVAL, parse_nic_bus_info(bad[i], &vm, &nic))
+			TH_LOG("'%s'", bad[i]);
+		EXPECT_EQ(77, vm);
+		EXPECT_EQ(77, nic);
+	}
+	EXPECT_EQ(-EINVAL, parse_nic_bus_info(NULL, &vm, &nic));
+}
+
 TEST_HARNESS_MAIN

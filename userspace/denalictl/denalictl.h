@@ -10,6 +10,7 @@
 #ifndef DENALICTL_H
 #define DENALICTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "uapi/denali.h"
@@ -105,6 +106,22 @@ int start_runner(int ctlfd, int vmfd, const char *name, unsigned int id);
  */
 int attach_to_bridge(const char *ifname, const char *bridge, char *err,
 		     size_t errlen);
+
+struct denali_nic_view;
+
+/*
+ * nics.c: find_vm_nics() - the VMs' NICs among the interfaces of the
+ * caller's network namespace, sorted by VM id and NIC number
+ * @vm_id:    only this VM's, or every VM's when negative.
+ * @counters: also read each one's counters (struct denali_nic_view).
+ * @nics:     set to an array for free_vm_nics() (NULL when none), @n to
+ *            its length.
+ * Returns 0, or a negative errno (rtnetlink unreachable, no memory);
+ * prints nothing.
+ */
+int find_vm_nics(long vm_id, bool counters, struct denali_nic_view **nics,
+		 size_t *n);
+void free_vm_nics(struct denali_nic_view *nics, size_t n);
 
 /* The verbs: each takes its own argv (argv[0] is the verb). */
 int cmd_version(int argc, char **argv);

@@ -255,3 +255,53 @@ void denali_print_stats(FILE *out, const char *name, unsigned int id,
 		}
 	}
 }
+
+void denali_format_nics(const struct denali_nic_view *nics, size_t n,
+			unsigned int vm_id, char *buf, size_t len)
+{
+	char name[DENALI_IFNAME_MAX];
+	size_t i, used = 0, w;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (nics[i].vm_id != vm_id)
+			continue;
+		denali_copy_printable(name, sizeof(name), nics[i].ifname,
+				      sizeof(nics[i].ifname));
+		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+			     name);
+		if (used + w >= len) {
+			/* Cut: say so rather than show a wrong name. */
+			if (len > 4)
+				snprintf(buf + len - 4, 4, "...");
+			return;
+		}
+		used += w;
+	}
+	if (!used)
+		snprintf(buf, len, "-");
+}
+
+void denali_print_nic_stats(FILE *out, const struct denali_nic_view *nic)
+{
+	char name[DENALI_IFNAME_MAX], key[DENALI_NIC_KEY_MAX];
+	unsigned int i;
+
+	denali_copy_printable(name, sizeof(name), nic->ifname,
+			      sizeof(nic->ifname));
+	fprintf(out, "NIC %u %s (rx: from the guest, tx: to the guest)\n",
+		nic->index, name);
+	stat_line(out, "rx packets", nic->rx_packets);
+	stat_line(out, "rx bytes", nic->rx_bytes);
+	stat_line(out, "rx dropped", nic->rx_dropped);
+	stat_line(out, "tx packets", nic->tx_packets);
+	stat_line(out, "tx bytes", nic->tx_bytes);
+	stat_line(out, "tx dropped", nic->tx_dropped);
+	for (i = 0; i < nic->nkeys; i++) {
+		denali_copy_printable(key, sizeof(key), nic->keys[i],
+				      sizeof(nic->keys[i]));
+		stat_line(out, key, nic->values[i]);
+	}
+}

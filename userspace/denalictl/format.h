@@ -138,4 +138,59 @@ static inline const __u64 *denali_stat_value(const struct denali_stats *st,
 void denali_print_stats(FILE *out, const char *name, unsigned int id,
 			const struct denali_stats *st);
 
+/* Bytes of an interface name, with its NUL (Linux's IFNAMSIZ). */
+#define DENALI_IFNAME_MAX	16
+/* Bytes of one ethtool counter's name (ETH_GSTRING_LEN). */
+#define DENALI_NIC_KEY_MAX	32
+
+/*
+ * struct denali_nic_view - one NIC of a VM, as denalictl reports it
+ *
+ * Gathered by nics.c from Linux, not from /dev/denali: each NIC is a
+ * net_device whose `ethtool -i` bus_info says "vm<ID>/nic<K>", and its
+ * counters are the device's (what `ip -s link` shows) and the driver's
+ * own (what `ethtool -S` shows, the drops by reason among them).  Only
+ * the interfaces of the caller's network namespace are seen.
+ */
+struct denali_nic_view {
+	unsigned int vm_id;
+	unsigned int index;		/* the NIC's number in its VM */
+	char ifname[DENALI_IFNAME_MAX];
+	/*
+	 * The device's view, as `ip -s link`: rx is what the guest sent
+	 * (Linux received it on the device), tx what Linux sent the guest.
+	 */
+	unsigned long long rx_packets, rx_bytes, rx_dropped;
+	unsigned long long tx_packets, tx_bytes, tx_dropped;
+	/* `ethtool -S`: @nkeys names and values, in the driver's order. */
+	unsigned int nkeys;
+	char (*keys)[DENALI_NIC_KEY_MAX];
+	unsigned long long *values;
+};
+
+/*
+ * denali_format_nics() - the NICS column of `list`: the interface names
+ * of VM @vm_id's NICs among @nics (@n of them, in NIC order), joined by
+ * ",", e.g. "dn3,dn3n1"; "-" for none.  Names longer than fit in @len
+ * bytes are cut and the text ends "...".
+ */
+void denali_format_nics(const struct denali_nic_view *nics, size_t n,
+			unsigned int vm_id, char *buf, size_t len);
+
+/*
+ * denali_print_nic_stats() - the lines `stats` adds per NIC, after the
+ * VM's own counters:
+ *
+ *   NIC 0 dn3 (rx: from the guest, tx: to the guest)
+ *   rx packets           25
+ *   rx bytes             2050
+ *   rx dropped           0
+ *   tx packets           25
+ *   tx bytes             2050
+ *   tx dropped           0
+ *   to_guest_packets     25
+ *   ...                  (every ethtool -S counter, in the driver's order)
+ */
+void denali_print_nic_stats(FILE *out, const struct denali_nic_view *nic);
+
 #endif /* DENALICTL_FORMAT_H */

@@ -6,6 +6,7 @@
  * of flat objects, and the one subtle part, turning arbitrary bytes into
  * a valid JSON string, is exactly what has to be under test here.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -102,9 +103,12 @@ void json_write_string(FILE *out, const char *s, size_t maxlen)
 }
 
 void json_print_vm(FILE *out, const struct denali_vm_info *vm,
-		   const char *owner)
+		   const char *owner, const struct denali_nic_view *nics,
+		   size_t n)
 {
 	char status[DENALI_STATUS_TEXT];
+	bool first = true;
+	size_t i;
 
 	denali_format_status(vm, status, sizeof(status));
 	fprintf(out, "{\"id\": %u, \"name\": ", vm->id);
@@ -126,7 +130,34 @@ void json_print_vm(FILE *out, const struct denali_vm_info *vm,
 	json_write_string(out, status, sizeof(status));
 	fputs(", \"owner\": ", out);
 	json_write_string(out, owner, SIZE_MAX);
-	fputc('}', out);
+	fputs(", \"nics\": [", out);
+	for (i = 0; i < n; i++) {
+		if (nics[i].vm_id != vm->id)
+			continue;
+		fputs(first ? "" : ", ", out);
+		json_write_string(out, nics[i].ifname, sizeof(nics[i].ifname));
+		first = false;
+	}
+	fputs("]}", out);
+}
+
+/* One NIC of `stats -j`: its device counters, then ethtool's. */
+static void json_nic(FILE *out, const struct denali_nic_view *nic)
+{
+	unsigned int i;
+
+	fprintf(out, "{\"nic\": %u, \"ifname\": ", nic->index);
+	json_write_string(out, nic->ifname, sizeof(nic->ifname));
+	fprintf(out,
+		", \"rx_packets\": %llu, \"rx_bytes\": %llu, \"rx_dropped\": %llu, \"tx_packets\": %llu, \"tx_bytes\": %llu, \"tx_dropped\": %llu, \"ethtool\": {",
+		nic->rx_packets, nic->rx_bytes, nic->rx_dropped,
+		nic->tx_packets, nic->tx_bytes, nic->tx_dropped);
+	for (i = 0; i < nic->nkeys; i++) {
+		fputs(i ? ", " : "", out);
+		json_write_string(out, nic->keys[i], sizeof(nic->keys[i]));
+		fprintf(out, ": %llu", nic->values[i]);
+	}
+	fputs("}}", out);
 }
 
 /* "exits": {"hypercall": N, ...}, every kind, by name where it has one. */
@@ -166,7 +197,8 @@ static void json_hypercalls(FILE *out, const __u64 *hcs)
 }
 
 void json_print_stats(FILE *out, const char *name, unsigned int id,
-		      const struct denali_stats *st)
+		      const struct denali_stats *st,
+		      const struct denali_nic_view *nics, size_t n)
 {
 	size_t i;
 
@@ -194,5 +226,10 @@ void json_print_stats(FILE *out, const char *name, unsigned int id,
 			break;
 		}
 	}
-	fputs("}\n", out);
+	fputs(", \"nics\": [", out);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", out);
+		json_nic(out, &nics[i]);
+	}
+	fputs("]}\n", out);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "format.h"
 #include "uapi/denali.h"
 
 /*
@@ -38,10 +39,13 @@ void json_write_string(FILE *out, const char *s, size_t maxlen);
  * crash_vector, crash_description; then, for people and scripts that
  * would rather not decode the enums: "state_name" (denali_state_name()),
  * "status" (the text of the STATUS column, denali_format_status()) and
- * "owner" (@owner, the owner's user name, or null when unknown).
+ * "owner" (@owner, the owner's user name, or null when unknown); last,
+ * "nics": the names of its interfaces among @nics (@n of them, every
+ * VM's; see struct denali_nic_view), in NIC order, [] for none.
  */
 void json_print_vm(FILE *out, const struct denali_vm_info *vm,
-		   const char *owner);
+		   const char *owner, const struct denali_nic_view *nics,
+		   size_t n);
 
 /*
  * json_print_stats() - `stats -j`: one JSON object and a newline
@@ -54,13 +58,17 @@ void json_print_vm(FILE *out, const struct denali_vm_info *vm,
  *                   "15+": 0},
  *    "guest_ns": 1204518330, "console_bytes": 3200,
  *    "console_dropped": 0, "upcalls": 12, "idle_sleeps": 40,
- *    "irqs_raised": 13}
+ *    "irqs_raised": 13,
+ *    "nics": [{"nic": 0, "ifname": "dn3", "rx_packets": 25, "rx_bytes": 2050,
+ *              "rx_dropped": 0, "tx_packets": 25, "tx_bytes": 2050,
+ *              "tx_dropped": 0, "ethtool": {"to_guest_packets": 25, ...}}]}
  *
- * on one line.  Every counter is present, so the keys do not depend on
+ * on one line; "nics" holds @nics (@n of them, this VM's), [] for none.  Every counter is present, so the keys do not depend on
  * what the guest did; an exit kind without a name is keyed by its
  * number.
  */
 void json_print_stats(FILE *out, const char *name, unsigned int id,
-		      const struct denali_stats *st);
+		      const struct denali_stats *st,
+		      const struct denali_nic_view *nics, size_t n);
 
 #endif /* DENALICTL_JSON_H */

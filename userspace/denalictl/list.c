@@ -193,10 +193,19 @@ struct row {
 	char mem[DENALI_SIZE_TEXT];
 	char owner[64];
 	char pid[12];
+	char nics[128];
 	char status[DENALI_STATUS_TEXT];
 };
 
-enum { COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_OWNER, COL_PID, COLS };
+enum {
+	COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_OWNER, COL_PID, COL_NICS,
+	COLS
+};
+
+/* The VMs' NICs, for the NICS column; NULL and "?" if unknown. */
+static const struct denali_nic_view *list_nics;
+static size_t list_nic_count;
+static bool list_nics_unknown;
 
 static void fill_row(struct row *r, const struct denali_vm_info *vm)
 {
@@ -215,13 +224,18 @@ static void fill_row(struct row *r, const struct denali_vm_info *vm)
 		snprintf(r->pid, sizeof(r->pid), "%d", vm->runner_pid);
 	else
 		snprintf(r->pid, sizeof(r->pid), "-");
+	if (list_nics_unknown)
+		snprintf(r->nics, sizeof(r->nics), "?");
+	else
+		denali_format_nics(list_nics, list_nic_count, vm->id, r->nics,
+				   sizeof(r->nics));
 	denali_format_status(vm, r->status, sizeof(r->status));
 }
 
 static void print_table(const struct denali_vm_info *vms, size_t n)
 {
 	static const struct row header = {
-		"ID", "NAME", "STATE", "MEM", "OWNER", "PID", "STATUS"
+		"ID", "NAME", "STATE", "MEM", "OWNER", "PID", "NICS", "STATUS"
 	};
 	int w[COLS] = { 0 };
 	struct row *rows;
@@ -242,6 +256,7 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 		const int len[COLS] = {
 			strlen(r->id), strlen(r->name), strlen(r->state),
 			strlen(r->mem), strlen(r->owner), strlen(r->pid),
+			strlen(r->nics),
 		};
 		int c;
 
@@ -253,10 +268,11 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 	for (i = 0; i <= n; i++) {
 		const struct row *r = &rows[i];
 
-		printf("%*s  %-*s  %-*s  %*s  %-*s  %*s  %s\n",
+		printf("%*s  %-*s  %-*s  %*s  %-*s  %*s  %-*s  %s\n",
 		       w[COL_ID], r->id, w[COL_NAME], r->name,
 		       w[COL_STATE], r->state, w[COL_MEM], r->mem,
-		       w[COL_OWNER], r->owner, w[COL_PID], r->pid, r->status);
+		       w[COL_OWNER], r->owner, w[COL_PID], r->pid,
+		       w[COL_NICS], r->nics, r->status);
 	}
 	free(rows);
 }
@@ -272,7 +288,8 @@ static void print_json(const struct denali_vm_info *vms, size_t n)
 	printf("[\n");
 	for (i = 0; i < n; i++) {
 		printf("  ");
-		json_print_vm(stdout, &vms[i], owner_name(vms[i].owner_uid));
+		json_print_vm(stdout, &vms[i], owner_name(vms[i].owner_uid),
+			      list_nics, list_nic_count);
 		printf("%s\n", i + 1 < n ? "," : "");
 	}
 	printf("]\n");
@@ -284,9 +301,10 @@ int cmd_list(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct denali_nic_view *nics = NULL;
 	struct denali_vm_info *vms;
 	bool json = false;
-	int opt, ctlfd;
+	int opt, ctlfd, err;
 	size_t n;
 
 	opterr = 0;
@@ -310,10 +328,19 @@ int cmd_list(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	close(ctlfd);
+	/* Each VM's interfaces: a listing without them is still a listing. */
+	err = n ? find_vm_nics(-1, false, &nics, &list_nic_count) : 0;
+	if (err) {
+		fprintf(stderr, "%s: cannot read the VMs' interfaces: %s\n",
+			progname, strerror(-err));
+		list_nics_unknown = true;
+	}
+	list_nics = nics;
 	if (json)
 		print_json(vms, n);
 	else
 		print_table(vms, n);
+	free_vm_nics(nics, list_nic_count);
 	free(vms);
 	return 0;
 }

@@ -244,3 +244,42 @@ int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
 	}
 	return 0;
 }
+
+/*
+ * A decimal number without sign or leading zero, at most UINT_MAX, at
+ * *@s; moves *@s past it.  0 or -EINVAL.
+ */
+static int bus_number(const char **s, unsigned int *out)
+{
+	unsigned long long v = 0;
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p) || (p[0] == '0' && isdigit((unsigned char)p[1])))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		v = v * 10 + (unsigned int)(*p - '0');
+		if (v > 0xffffffffull)
+			return -EINVAL;
+	}
+	*out = v;
+	*s = p;
+	return 0;
+}
+
+int parse_nic_bus_info(const char *bus, unsigned int *vm_id,
+		       unsigned int *index)
+{
+	unsigned int vm, nic;
+
+	if (!bus || strncmp(bus, "vm", 2))
+		return -EINVAL;
+	bus += 2;
+	if (bus_number(&bus, &vm) || strncmp(bus, "/nic", 4))
+		return -EINVAL;
+	bus += 4;
+	if (bus_number(&bus, &nic) || *bus)
+		return -EINVAL;
+	*vm_id = vm;
+	*index = nic;
+	return 0;
+}

@@ -80,6 +80,19 @@ int parse_user_irqs(int argc, char * const *argv, unsigned long long *bits,
 		    int *bad);
 
 /*
+ * parse_nic_bus_info() - which VM's NIC an interface is, from ethtool -i
+ * @bus: the bus_info text the module gives each NIC: "vm<ID>/nic<K>",
+ *       both decimal without leading zeros or signs, nothing after.
+ * @vm_id, @index: set on success, untouched on failure.
+ *
+ * Returns 0, or -EINVAL for any other text (another driver's, or one
+ * this tool cannot read), so that no interface is taken for a VM's by
+ * mistake.
+ */
+int parse_nic_bus_info(const char *bus, unsigned int *vm_id,
+		       unsigned int *index);
+
+/*
  * struct nic_spec - one `create --nic` option
  * @bridge: the Linux bridge to attach the interface to; "" for none.
  * @ifname: the interface's name; "" for the module's default.

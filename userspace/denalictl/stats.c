@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * denalictl stats: a VM's counters (DENALI_GET_STATS on a VM file of our
- * own), as text for people or JSON for scripts.  The formatting is in
+ * own) and its NICs' (from Linux, nics.c), as text for people or JSON
+ * for scripts.  The formatting is in
  * format.c and json.c, where the host tests can see it; this is the I/O.
  */
 #include <errno.h>
@@ -22,8 +23,10 @@ int cmd_stats(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct denali_nic_view *nics = NULL;
 	struct denali_vm_info vm;
 	struct denali_stats st;
+	size_t n = 0, i;
 	char name[DENALI_NAME_MAX];
 	bool json = false;
 	int opt, ctlfd, vmfd, ret;
@@ -68,9 +71,17 @@ int cmd_stats(int argc, char **argv)
 			strerror(ret));
 		return EXIT_FAILED;
 	}
-	if (json)
-		json_print_stats(stdout, name, vm.id, &st);
-	else
+	ret = find_vm_nics(vm.id, true, &nics, &n);
+	if (ret)
+		fprintf(stderr, "%s: cannot read the interfaces of VM %s: %s\n",
+			progname, name, strerror(-ret));
+	if (json) {
+		json_print_stats(stdout, name, vm.id, &st, nics, n);
+	} else {
 		denali_print_stats(stdout, name, vm.id, &st);
-	return 0;
+		for (i = 0; i < n; i++)
+			denali_print_nic_stats(stdout, &nics[i]);
+	}
+	free_vm_nics(nics, n);
+	return ret ? EXIT_FAILED : 0;
 }
