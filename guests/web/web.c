@@ -766,7 +766,12 @@ int main(int argc, char **argv)
 	pthread_attr_t attr;
 	int one = 1, ls, i;
 
-	for (i = 1; i < argc; i++) {
+	/*
+	 * A guest's argv is its boot arguments, which need not begin with a
+	 * program name: an option or NAME=VALUE there is an argument.
+	 */
+	i = argc > 0 && (argv[0][0] == '-' || strchr(argv[0], '=')) ? 0 : 1;
+	for (; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (a[0] != '-') {
