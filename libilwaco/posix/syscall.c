@@ -87,6 +87,14 @@ static const syscall_fn syscall_table[NR_TABLE] = {
 	[NR_tgkill] = sys_tgkill,
 	[NR_set_robust_list] = sys_set_robust_list,
 	[NR_getrandom] = sys_getrandom,
+	[NR_epoll_create] = sys_epoll_create,
+	[NR_epoll_create1] = sys_epoll_create1,
+	[NR_epoll_ctl] = sys_epoll_ctl,
+	[NR_epoll_wait] = sys_epoll_wait,
+	[NR_epoll_pwait] = sys_epoll_pwait,
+	/* NULL, so ENOSYS, unless the network stack is linked. */
+#define SOCKET_CALL_ENTRY(name) [NR_##name] = sys_##name,
+	SOCKET_CALLS(SOCKET_CALL_ENTRY)
 };
 
 /* How often each unserved number was asked for; the last counts the rest. */
