@@ -48,6 +48,9 @@ cleanup() {
 trap cleanup EXIT
 
 insmod "$top/build/kernel/$(uname -r)/denali.ko" || exit 1
+# No IPv6 chatter from the host (solicitations, MLD) in the VM's counts.
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
 modprobe bridge 2>/dev/null
 modprobe veth 2>/dev/null
 
