@@ -60,6 +60,7 @@
 #define HEAD_MAX	512	/* our response headers */
 #define TREE_MAX	(64u << 20)	/* all documents together */
 #define PATH_LEN	1024
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Build-time defaults, overridden by the options. */
 #ifdef WEB_GUEST
@@ -127,7 +128,7 @@ static const char *type_of(const char *path)
 	size_t i;
 
 	if (dot && !strchr(dot, '/'))
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(types); i++)
 			if (!strcasecmp(dot + 1, types[i].ext))
 				return types[i].type;
 	return "application/octet-stream";
@@ -410,14 +411,16 @@ static bool send_error(struct conn *c, const struct status *s, bool head)
 	int hl, bl;
 
 	bl = snprintf(body, sizeof(body),
-		      "<!DOCTYPE html>\n<html><head><title>%d %s</title></head>"
+		      "<!DOCTYPE html>\n"
+		      "<html><head><title>%d %s</title></head>\n"
 		      "<body><h1>%d %s</h1><p>%s</p></body></html>\n",
 		      s->code, s->reason, s->code, s->reason, s->why);
 	hl = snprintf(hdr, sizeof(hdr),
-		      "HTTP/1.1 %d %s\r\nServer: denali-web\r\n"
+		      "HTTP/1.1 %d %s\r\n"
+		      "Server: denali-web\r\n"
 		      "Content-Type: text/html; charset=utf-8\r\n"
-		      "Content-Length: %d\r\n%s"
-		      "Connection: close\r\n\r\n",
+		      "Content-Length: %d\r\n"
+		      "%sConnection: close\r\n\r\n",
 		      s->code, s->reason, bl,
 		      s->code == 405 ? "Allow: GET, HEAD\r\n" : "");
 	iov[0] = (struct iovec){ hdr, hl };
@@ -734,7 +737,7 @@ static void *worker(void *arg)
 
 /* ---- Start-up: options, documents, pool, the accept loop -------------- */
 
-static int number(const char *s, int min, int max, char o)
+static int parse_int(const char *s, int min, int max, char o)
 {
 	char *e;
 	long v;
@@ -746,7 +749,7 @@ static int number(const char *s, int min, int max, char o)
 	return v;
 }
 
-static void usage(void)
+static void print_usage_and_exit(void)
 {
 	fprintf(stderr,
 		"usage: web [-p PORT] [-r DIR] [-t THREADS] [-q QUEUE] [-i IDLE_S] [-v]\n"
@@ -777,34 +780,34 @@ int main(int argc, char **argv)
 		if (a[0] != '-') {
 			if (strchr(a, '='))	/* the network's boot arguments */
 				continue;
-			usage();
+			print_usage_and_exit();
 		}
 		if (!a[1] || a[2])
-			usage();
+			print_usage_and_exit();
 		if (a[1] == 'v') {
 			opt.verbose = true;
 			continue;
 		}
 		if (i + 1 == argc)
-			usage();
+			print_usage_and_exit();
 		switch (a[1]) {
 		case 'p':
-			opt.port = number(argv[++i], 1, 65535, 'p');
+			opt.port = parse_int(argv[++i], 1, 65535, 'p');
 			break;
 		case 'r':
 			opt.root = argv[++i];
 			break;
 		case 't':
-			opt.threads = number(argv[++i], 1, 1024, 't');
+			opt.threads = parse_int(argv[++i], 1, 1024, 't');
 			break;
 		case 'q':
-			opt.queue = number(argv[++i], 1, 65536, 'q');
+			opt.queue = parse_int(argv[++i], 1, 65536, 'q');
 			break;
 		case 'i':
-			opt.idle_ms = number(argv[++i], 1, 3600, 'i') * 1000;
+			opt.idle_ms = parse_int(argv[++i], 1, 3600, 'i') * 1000;
 			break;
 		default:
-			usage();
+			print_usage_and_exit();
 		}
 	}
 
