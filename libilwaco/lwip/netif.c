@@ -57,9 +57,13 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
 			return ERR_MEM;
 	}
 	pbuf_copy_partial(p, buf, p->tot_len, 0);
-	/* An ARP request of ours: pending entries need ARP's timer. */
-	if (p->tot_len >= 22 && buf[12] == 0x08 && buf[13] == 0x06 &&
-	    buf[20] == 0 && buf[21] == 1)
+	/*
+	 * An ARP request of ours: pending entries need ARP's timer.  Not a
+	 * gratuitous one (sender and target address the same), which
+	 * announces our address and waits for nothing.
+	 */
+	if (p->tot_len >= 42 && buf[12] == 0x08 && buf[13] == 0x06 &&
+	    buf[20] == 0 && buf[21] == 1 && memcmp(buf + 28, buf + 38, 4))
 		ilwaco_timers_arp_request();
 	ilwaco_net_queue(&nic, p->tot_len);
 	return ERR_OK;
