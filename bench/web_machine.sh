@@ -32,8 +32,8 @@ mode=${2:?usage: web_machine.sh LANE CLOCK_MODE}
 top=$(cd "$(dirname "$0")/.." && pwd)
 ctl=$top/build/userspace/denalictl
 htdocs=$top/guests/web/htdocs
-small_rates=${BENCH_WEB_SMALL_RATES:-25 50 100 200 400}
-large_rates=${BENCH_WEB_LARGE_RATES:-10 20 40 80}
+small_rates=${BENCH_WEB_SMALL_RATES:-10 20 40 80 160}
+large_rates=${BENCH_WEB_LARGE_RATES:-5 10 20 40}
 secs=${BENCH_WEB_SECS:-4}
 vm_ip=10.88.0.2
 ns_ip=10.88.1.2
@@ -113,7 +113,7 @@ run() {
 	    -v dur="$dur" -v conn="${conn:-0}" -v err="${err:-0}" \
 	    -v kb="${kb:-0}" -v w="$workload" -v s="$server" \
 	    -v e0="$e0" -v e1="${e1:-0}" 'BEGIN {
-		printf "%s,replies_per_s,%.1f\n", p, dur > 0 ? ok / dur : 0
+		printf "%s,replies_per_s,%.1f\n", p, (dur > 0 ? ok / dur : 0)
 		printf "%s,conn_ms,%s\n", p, conn
 		printf "%s,errors,%d\n", p, err
 		if (w == "stream")
@@ -142,7 +142,7 @@ measure() {
 		--num-calls 200 || status=1
 }
 
-echo "# $lane, $mode: kernel $(uname -r), $(nproc) CPUs; httperf $(httperf --version 2>&1 | head -n 1 | awk '{print $2}')"
+echo "# $lane, $mode: kernel $(uname -r), $(nproc) CPUs; httperf $(dpkg-query -W -f '${Version}' httperf 2>/dev/null)"
 measure native "$ns_ip"
 measure denali "$vm_ip"
 rm -f "$uris"
