@@ -19,7 +19,10 @@
 #   measure   replies_per_s (2xx replies / test duration), conn_ms (mean
 #             connection time: connect to close), errors (httperf's
 #             total), kB_per_s (stream), crossings_per_request (the VM's
-#             exits of every kind during the run, per reply: a count)
+#             exits of every kind during the run, per reply: a count),
+#             clock_reads_per_request (those of them that were the time
+#             hypercall: a clock read is an exit where the monitor does
+#             not mark the VM's TSC stable, as in the TCG lanes)
 # A server that does not answer is reported as "# not measured: ...",
 # and the script exits 3 (the other server's figures are still printed).
 #
@@ -86,17 +89,19 @@ up() {
 	return 1
 }
 
+# The VM's exits of every kind, and its clock-read hypercalls: "N T".
 vm_exits() {
 	"$ctl" stats webbench -j | python3 -c '
 import json, sys
-print(sum(json.load(sys.stdin)["exits"].values()))'
+s = json.load(sys.stdin)
+print(sum(s["exits"].values()), s.get("hypercalls", {}).get("time", 0))'
 }
 
 # One httperf run: SERVER IP WORKLOAD RATE ARGS...; prints the CSV lines.
 run() {
-	local server=$1 ip=$2 workload=$3 rate=$4 out dur ok conn err kb e0 e1
+	local server=$1 ip=$2 workload=$3 rate=$4 out dur ok conn err kb
+	local e0="0 0" e1="0 0"
 	shift 4
-	e0=0
 	[ "$server" = denali ] && e0=$(vm_exits)
 	out=$(httperf --hog --server "$ip" --port 80 --timeout 5 "$@" 2>&1)
 	[ "$server" = denali ] && e1=$(vm_exits)
@@ -112,14 +117,17 @@ run() {
 	awk -v p="$lane,$mode,$server,$workload,$rate" -v ok="$ok" \
 	    -v dur="$dur" -v conn="${conn:-0}" -v err="${err:-0}" \
 	    -v kb="${kb:-0}" -v w="$workload" -v s="$server" \
-	    -v e0="$e0" -v e1="${e1:-0}" 'BEGIN {
+	    -v e0="${e0% *}" -v e1="${e1% *}" -v t0="${e0#* }" \
+	    -v t1="${e1#* }" 'BEGIN {
 		printf "%s,replies_per_s,%.1f\n", p, (dur > 0 ? ok / dur : 0)
 		printf "%s,conn_ms,%s\n", p, conn
 		printf "%s,errors,%d\n", p, err
 		if (w == "stream")
 			printf "%s,kB_per_s,%s\n", p, kb
-		if (s == "denali" && ok > 0)
+		if (s == "denali" && ok > 0) {
 			printf "%s,crossings_per_request,%.2f\n", p, (e1 - e0) / ok
+			printf "%s,clock_reads_per_request,%.2f\n", p, (t1 - t0) / ok
+		}
 	}'
 }
 
