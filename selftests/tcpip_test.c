@@ -507,7 +507,7 @@ TEST_F_TIMEOUT(tcpip, resets_and_half_open_leave_it_serving, 300)
  */
 TEST_F_TIMEOUT(tcpip, memory_exhaustion_refuses_not_crashes, 300)
 {
-	enum { CONNS = 300, EACH = 16384 };
+	enum { CONNS = 300, EACH = 65536 };
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(PORT) };
 	static struct pollfd p[CONNS];
@@ -522,8 +522,16 @@ TEST_F_TIMEOUT(tcpip, memory_exhaustion_refuses_not_crashes, 300)
 	inet_pton(AF_INET, VM_ADDR, &a.sin_addr);
 	/* All at once, without waiting for any: the guest sees a storm. */
 	for (i = 0; i < CONNS; i++) {
+		int small = 2048;
+
 		p[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		ASSERT_LE(0, p[i].fd);
+		/*
+		 * A small window here: the echo backs up into the guest's
+		 * send buffer, then its receive buffer fills with ours.
+		 */
+		setsockopt(p[i].fd, SOL_SOCKET, SO_RCVBUF, &small,
+			   sizeof(small));
 		p[i].events = POLLOUT;
 		connect(p[i].fd, (void *)&a, sizeof(a));
 	}
@@ -555,7 +563,12 @@ TEST_F_TIMEOUT(tcpip, memory_exhaustion_refuses_not_crashes, 300)
 	}
 	TH_LOG("%d connections opened, %d refused, %d unanswered", opened,
 	       failed, CONNS - opened - failed);
-	denali_sleep_ms(2000);
+	/* More, where there is room, while the guest's memory runs out. */
+	for (n = 0; n < 3; n++) {
+		denali_sleep_ms(1000);
+		for (i = 0; i < CONNS; i++)
+			send(p[i].fd, junk, sizeof(junk), MSG_NOSIGNAL);
+	}
 	EXPECT_FALSE(atomic_load(&self->vm[0].r.done))
 		TH_LOG("the VM ended: %s", self->vm[0].con);
 	for (i = 0; i < CONNS; i++)
