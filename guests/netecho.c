@@ -4,8 +4,11 @@
  * with plain sockets and poll: the same source builds for Linux.
  *
  *   netecho [PORT]                        serve TCP and UDP echo on PORT (7)
- *   netecho --client ADDR PORT BYTES      send BYTES over TCP to ADDR:PORT,
+ *   netecho --client ADDR PORT BYTES [--stay]
+ *                                         send BYTES over TCP to ADDR:PORT,
  *                                         check the echo, exit 0 if exact
+ *                                         (--stay: idle on instead of
+ *                                         exiting, for tests of an idle VM)
  *
  * Arguments with '=' are skipped: they are the network's boot arguments
  * (ip=, gw=), which a Denali guest also gets in argv.
@@ -166,7 +169,7 @@ static int server(int port)
 	}
 }
 
-static int client(const char *addr, int port, size_t bytes)
+static int run_client(const char *addr, int port, size_t bytes)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(port) };
@@ -230,10 +233,18 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc && n < 8; i++)
 		if (!strchr(argv[i], '='))
 			args[n++] = argv[i];
-	if (n == 4 && !strcmp(args[0], "--client"))
-		return client(args[1], atoi(args[2]), strtoul(args[3], NULL, 0));
+	if ((n == 4 || (n == 5 && !strcmp(args[4], "--stay"))) &&
+	    !strcmp(args[0], "--client")) {
+		int ret = run_client(args[1], atoi(args[2]),
+				 strtoul(args[3], NULL, 0));
+
+		fflush(stdout);
+		while (n == 5)
+			sleep(3600);
+		return ret;
+	}
 	if (n > 1 || (n == 1 && atoi(args[0]) <= 0)) {
-		fprintf(stderr, "usage: netecho [PORT] | netecho --client ADDR PORT BYTES\n");
+		fprintf(stderr, "usage: netecho [PORT] | netecho --client ADDR PORT BYTES [--stay]\n");
 		return 2;
 	}
 	return server(n ? atoi(args[0]) : 7);

@@ -21,6 +21,7 @@
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip/err.h"
+#include "lwip/tcpip.h"
 
 #include "port.h"
 
@@ -218,8 +219,6 @@ void ilwaco_netif_flush(void);
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
-	extern sys_mutex_t lock_tcpip_core;
-
 	/*
 	 * The end of a piece of work on the stack (a socket call, a batch
 	 * of received frames, a timer): what it queued on the NIC goes out
@@ -437,8 +436,6 @@ void ilwaco_lwip_oom(const char *what)
  * replies to them.  Without that, memory full of unread data can never
  * take in the RST that would free it.
  */
-extern unsigned long ilwaco_mem_size;
-
 struct lwip_block {
 	size_t size;
 	size_t pad;		/* 16-byte alignment for what follows */
