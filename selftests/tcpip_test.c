@@ -432,17 +432,22 @@ TEST_F_TIMEOUT(tcpip, two_vms_talk_and_idle_vms_make_no_exits, 300)
 
 /*
  * 200 connections open at once, each echoing its own message, then
- * 1,000 one after the other: not one error.
+ * 1,000 one after the other: not one error.  The server waits with
+ * epoll here (with poll in the other tests).
  */
-TEST_F_TIMEOUT(tcpip, many_connections, 600)
+TEST_F_TIMEOUT(tcpip, many_connections_over_epoll, 600)
 {
+	static const char *const epoll_args[] = {
+		"ip=" VM_ADDR "/24", "gw=" HOST_ADDR, "--epoll",
+	};
 	enum { CONCURRENT = 200, SEQUENTIAL = 1000 };
 	static int s[CONCURRENT];
 	char err[DENALI_ERROR_MAX], msg[32], buf[32];
 	int i, good = 0;
 
-	ASSERT_EQ(0, tvm_start(&self->vm[0], MEM, "dntcp0", BRIDGE, vm_args,
-			       2, READY, err)) TH_LOG("%s", err);
+	ASSERT_EQ(0, tvm_start(&self->vm[0], MEM, "dntcp0", BRIDGE,
+			       epoll_args, 3, READY " (epoll)", err))
+		TH_LOG("%s", err);
 	for (i = 0; i < CONCURRENT; i++) {
 		s[i] = tcp_connect(VM_ADDR, PORT);
 		ASSERT_LE(0, s[i]) TH_LOG("connection %d: %s", i,
@@ -580,6 +585,36 @@ TEST_F_TIMEOUT(tcpip, memory_exhaustion_refuses_not_crashes, 300)
 	EXPECT_LT(i, 30) TH_LOG("no echo after the storm");
 	EXPECT_FALSE(tvm_console_has(&self->vm[0], "assertion"))
 		TH_LOG("%s", self->vm[0].con);
+}
+
+/*
+ * ip=dhcp: the address comes from a DHCP server on the bridge
+ * (busybox's udhcpd, which tools/install-deps installs), and the VM
+ * answers there.
+ */
+TEST_F_TIMEOUT(tcpip, address_from_dhcp, 300)
+{
+	static const char *const dhcp_args[] = { "ip=dhcp" };
+	char err[DENALI_ERROR_MAX];
+	FILE *f;
+
+	if (system("busybox udhcpd --help >/dev/null 2>&1") > 256)
+		SKIP(return, "no busybox udhcpd here");
+	f = fopen("/tmp/dntcp-udhcpd.conf", "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "start 10.9.0.50\nend 10.9.0.50\ninterface " BRIDGE "\n"
+		"lease_file /tmp/dntcp-udhcpd.leases\n"
+		"pidfile /tmp/dntcp-udhcpd.pid\n"
+		"option subnet 255.255.255.0\noption router " HOST_ADDR "\n");
+	fclose(f);
+	sh("rm -f /tmp/dntcp-udhcpd.leases; touch /tmp/dntcp-udhcpd.leases");
+	ASSERT_EQ(0, sh("busybox udhcpd /tmp/dntcp-udhcpd.conf"));
+	EXPECT_EQ(0, tvm_start(&self->vm[0], MEM, "dntcp0", BRIDGE, dhcp_args,
+			       1, READY, err)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(self->vm[0].con, " 10.9.0.50/24 gw " HOST_ADDR))
+		TH_LOG("%s", self->vm[0].con);
+	EXPECT_TRUE(echo_once("10.9.0.50", "leased\n"));
+	sh("kill $(cat /tmp/dntcp-udhcpd.pid) 2>/dev/null");
 }
 
 /*
