@@ -3,21 +3,25 @@
  * netecho: a TCP and UDP echo server (RFC 862), and its client, written
  * with plain sockets and poll: the same source builds for Linux.
  *
- *   netecho [PORT]                        serve TCP and UDP echo on PORT (7)
- *   netecho --client ADDR PORT BYTES      send BYTES over TCP to ADDR:PORT,
+ *   netecho [--epoll] [PORT]              serve TCP and UDP echo on PORT (7)
+ *   netecho --client ADDR PORT BYTES [--stay]
+ *                                         send BYTES over TCP to ADDR:PORT,
  *                                         check the echo, exit 0 if exact
+ *                                         (--stay: idle on instead of
+ *                                         exiting, for tests of an idle VM)
  *
  * Arguments with '=' are skipped: they are the network's boot arguments
  * (ip=, gw=), which a Denali guest also gets in argv.
  *
- * The server is one thread: non-blocking sockets in one poll() set;
- * each connection holds what it could not send back yet and reads no
- * more until that is gone.  When a connection cannot be accepted (out of
+ * The server is one thread: non-blocking sockets in one poll() set
+ * (epoll with --epoll); each connection holds what it could not send
+ * back yet and reads no more until that is gone.  When a connection cannot be accepted (out of
  * memory or descriptors) it is refused and the server carries on.
  * Prints "netecho: listening on port N" once ready; runs for ever.
  * The client prints "netecho: client: N bytes echoed exactly" or what
  * went wrong.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +39,7 @@
 #define BUF		8192
 
 struct conn {
+	int fd;			/* with --epoll */
 	char buf[BUF];
 	size_t len, off;	/* bytes held, of which sent */
 };
@@ -78,15 +84,14 @@ static void accept_all(int lfd)
 	}
 }
 
-/* Serve connection @i; 0 when it is done with. */
-static int serve(unsigned int i)
+/* Serve connection @c on @fd; 0 when it is done with. */
+static int serve_fd(int fd, struct conn *c)
 {
-	struct conn *c = conns[i];
 	ssize_t n;
 
 	for (;;) {
 		if (c->off < c->len) {
-			n = send(fds[i].fd, c->buf + c->off, c->len - c->off,
+			n = send(fd, c->buf + c->off, c->len - c->off,
 				 MSG_NOSIGNAL);
 			if (n < 0)
 				return errno == EAGAIN || errno == EWOULDBLOCK;
@@ -95,7 +100,7 @@ static int serve(unsigned int i)
 				continue;
 		}
 		c->off = c->len = 0;
-		n = recv(fds[i].fd, c->buf, sizeof(c->buf), 0);
+		n = recv(fd, c->buf, sizeof(c->buf), 0);
 		if (n == 0)
 			return 0;
 		if (n < 0)
@@ -120,7 +125,63 @@ static void udp_echo(int fd)
 	}
 }
 
-static int server(int port)
+/* The same loop over epoll: each connection's conn is its event's data. */
+static int serve_epoll(int lfd, int ufd)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, evs[64];
+	int ep = epoll_create1(EPOLL_CLOEXEC), n, i, fd;
+	struct conn *c;
+
+	ev.data.ptr = NULL;
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev)) {
+		perror("netecho: epoll");
+		return 1;
+	}
+	ev.data.ptr = &ufd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, ufd, &ev);
+	for (;;) {
+		n = epoll_wait(ep, evs, 64, -1);
+		if (n < 0) {
+			perror("netecho: epoll_wait");
+			return 1;
+		}
+		for (i = 0; i < n; i++) {
+			c = evs[i].data.ptr;
+			if (!c) {
+				while ((fd = accept4(lfd, NULL, NULL,
+						     SOCK_NONBLOCK)) >= 0) {
+					c = malloc(sizeof(*c));
+					ev.events = EPOLLIN;
+					ev.data.ptr = c;
+					if (!c || epoll_ctl(ep, EPOLL_CTL_ADD, fd,
+							    &ev)) {
+						free(c);
+						close(fd);
+						continue;
+					}
+					c->len = c->off = 0;
+					c->fd = fd;
+				}
+				continue;
+			}
+			if (c == (void *)&ufd) {
+				udp_echo(ufd);
+				continue;
+			}
+			if (!serve_fd(c->fd, c)) {
+				/* close() takes it out of the epoll set. */
+				close(c->fd);
+				free(c);
+				continue;
+			}
+			ev.events = c->off < c->len ? EPOLLOUT : EPOLLIN;
+			ev.data.ptr = c;
+			epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+		}
+	}
+}
+
+static int server(int port, int use_epoll)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(port) };
@@ -142,8 +203,11 @@ static int server(int port)
 	fds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = ufd, .events = POLLIN };
 	nfds = 2;
-	printf("netecho: listening on port %d\n", port);
+	printf("netecho: listening on port %d%s\n", port,
+	       use_epoll ? " (epoll)" : "");
 	fflush(stdout);
+	if (use_epoll)
+		return serve_epoll(lfd, ufd);
 	for (;;) {
 		if (poll(fds, nfds, -1) < 0) {
 			perror("netecho: poll");
@@ -156,7 +220,7 @@ static int server(int port)
 		for (i = 2; i < nfds; i++) {
 			if (!fds[i].revents)
 				continue;
-			if (!serve(i)) {
+			if (!serve_fd(fds[i].fd, conns[i])) {
 				drop(i--);
 				continue;
 			}
@@ -166,7 +230,7 @@ static int server(int port)
 	}
 }
 
-static int client(const char *addr, int port, size_t bytes)
+static int run_client(const char *addr, int port, size_t bytes)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons(port) };
@@ -225,16 +289,27 @@ static int client(const char *addr, int port, size_t bytes)
 int main(int argc, char **argv)
 {
 	char *args[8];
-	int n = 0, i;
+	int n = 0, i, use_epoll = 0;
 
-	for (i = 1; i < argc && n < 8; i++)
-		if (!strchr(argv[i], '='))
+	for (i = 1; i < argc && n < 8; i++) {
+		if (!strcmp(argv[i], "--epoll"))
+			use_epoll = 1;
+		else if (!strchr(argv[i], '='))
 			args[n++] = argv[i];
-	if (n == 4 && !strcmp(args[0], "--client"))
-		return client(args[1], atoi(args[2]), strtoul(args[3], NULL, 0));
+	}
+	if ((n == 4 || (n == 5 && !strcmp(args[4], "--stay"))) &&
+	    !strcmp(args[0], "--client")) {
+		int ret = run_client(args[1], atoi(args[2]),
+				 strtoul(args[3], NULL, 0));
+
+		fflush(stdout);
+		while (n == 5)
+			sleep(3600);
+		return ret;
+	}
 	if (n > 1 || (n == 1 && atoi(args[0]) <= 0)) {
-		fprintf(stderr, "usage: netecho [PORT] | netecho --client ADDR PORT BYTES\n");
+		fprintf(stderr, "usage: netecho [--epoll] [PORT] | netecho --client ADDR PORT BYTES [--stay]\n");
 		return 2;
 	}
-	return server(n ? atoi(args[0]) : 7);
+	return server(n ? atoi(args[0]) : 7, use_epoll);
 }

@@ -100,6 +100,46 @@ err_t ilwaco_netif_init(struct netif *netif)
 	return ERR_OK;
 }
 
+/*
+ * Small frames when memory has run out: a few static buffers, wrapped
+ * as pbufs, so that the frames that free memory (a peer's RST or FIN,
+ * ACKs) still reach lwIP when nothing can be allocated.  Memory full
+ * of data the program has not read could otherwise never take in the
+ * RST that ends the connection holding it.
+ */
+#define SPARES	16
+
+static struct spare {
+	struct pbuf_custom pc;
+	int busy;
+	unsigned char data[ILWACO_LWIP_SMALL_FRAME];
+} spares[SPARES];
+
+static void spare_free(struct pbuf *p)
+{
+	((struct spare *)p)->busy = 0;
+}
+
+static struct pbuf *spare_pbuf(const unsigned char *frame, unsigned int len)
+{
+	unsigned int i;
+
+	if (len > ILWACO_LWIP_SMALL_FRAME)
+		return NULL;
+	for (i = 0; i < SPARES; i++) {
+		struct spare *sp = &spares[i];
+
+		if (sp->busy)
+			continue;
+		sp->busy = 1;
+		sp->pc.custom_free_function = spare_free;
+		memcpy(sp->data, frame, len);
+		return pbuf_alloced_custom(PBUF_RAW, len, PBUF_REF, &sp->pc,
+					   sp->data, sizeof(sp->data));
+	}
+	return NULL;
+}
+
 /* An IPv4 fragment? (reassembly's timer runs while any may be pending) */
 static int is_fragment(const unsigned char *f, unsigned int len)
 {
@@ -118,10 +158,14 @@ static unsigned int receive(struct netif *netif)
 	ilwaco_timers_wakeup();
 	while (n < BATCH && ilwaco_net_recv(&nic, &frame, &len)) {
 		n++;
-		p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
-		if (p) {
-			/* Out of memory: the frame is dropped, as a NIC would. */
+		/* Out of memory: the frame is dropped, as a NIC would. */
+		p = ilwaco_lwip_rx_allowed(len) ?
+		    pbuf_alloc(PBUF_RAW, len, PBUF_POOL) : NULL;
+		if (p)
 			pbuf_take(p, frame, len);
+		else
+			p = spare_pbuf(frame, len);
+		if (p) {
 			if (is_fragment(frame, len))
 				ilwaco_timers_fragment();
 			if (netif->input(p, netif) != ERR_OK)

@@ -19,7 +19,12 @@ err_t ilwaco_netif_init(struct netif *netif);
 void ilwaco_netif_start(struct netif *netif);
 void ilwaco_netif_flush(void);
 
+/* libilwaco's start.c: the VM's memory size. */
+extern unsigned long ilwaco_mem_size;
+
 /* sys_arch.c */
+#define ILWACO_LWIP_SMALL_FRAME	128	/* ARP, and TCP's control segments */
+int ilwaco_lwip_rx_allowed(unsigned int len);
 void ilwaco_lwip_oom(const char *what);
 void ilwaco_lwip_assert(const char *msg, const char *file, int line);
 

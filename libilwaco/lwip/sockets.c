@@ -40,8 +40,10 @@
 int user_range_ok(const void *p, unsigned long len);
 
 #define MAX	MEMP_NUM_NETCONN
+#define UNUSED	ILWACO_ATTRIBUTE((__unused__))
 #define SYSCALL(name) \
-	long sys_##name(long a1, long a2, long a3, long a4, long a5, long a6)
+	long sys_##name(long a1 UNUSED, long a2 UNUSED, long a3 UNUSED, \
+			long a4 UNUSED, long a5 UNUSED, long a6 UNUSED)
 
 static unsigned char nonblock[MAX], cloexec[MAX];
 
@@ -111,7 +113,6 @@ SYSCALL(socket)
 {
 	int flags = a2 & (SOCK_NONBLOCK | SOCK_CLOEXEC), type = a2 & 0xf;
 
-	(void)a4, (void)a5, (void)a6;
 	if (a1 != AF_INET)
 		return -EAFNOSUPPORT;
 	if (a2 & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
@@ -126,7 +127,6 @@ SYSCALL(bind)
 	socklen_t len;
 	long err = addr_in((const void *)a2, a3, &len);
 
-	(void)a4, (void)a5, (void)a6;
 	return err ? err : ret(lwip_bind(a1, (const void *)a2, len));
 }
 
@@ -135,13 +135,11 @@ SYSCALL(connect)
 	socklen_t len;
 	long err = addr_in((const void *)a2, a3, &len);
 
-	(void)a4, (void)a5, (void)a6;
 	return err ? err : ret(lwip_connect(a1, (const void *)a2, len));
 }
 
 SYSCALL(listen)
 {
-	(void)a3, (void)a4, (void)a5, (void)a6;
 	return ret(lwip_listen(a1, a2 < 0 ? 0 : a2 > 255 ? 255 : a2));
 }
 
@@ -149,7 +147,6 @@ SYSCALL(accept4)
 {
 	long err = addr_out((void *)a2, (socklen_t *)a3);
 
-	(void)a5, (void)a6;
 	if (err)
 		return err;
 	if (a4 & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -164,7 +161,6 @@ SYSCALL(accept)
 
 SYSCALL(shutdown)
 {
-	(void)a3, (void)a4, (void)a5, (void)a6;
 	return ret(lwip_shutdown(a1, a2));
 }
 
@@ -172,7 +168,6 @@ SYSCALL(getsockname)
 {
 	long err = addr_out((void *)a2, (socklen_t *)a3);
 
-	(void)a4, (void)a5, (void)a6;
 	if (!a2)
 		return -EFAULT;
 	return err ? err : ret(lwip_getsockname(a1, (void *)a2,
@@ -183,7 +178,6 @@ SYSCALL(getpeername)
 {
 	long err = addr_out((void *)a2, (socklen_t *)a3);
 
-	(void)a4, (void)a5, (void)a6;
 	if (!a2)
 		return -EFAULT;
 	return err ? err : ret(lwip_getpeername(a1, (void *)a2,
@@ -192,7 +186,6 @@ SYSCALL(getpeername)
 
 SYSCALL(setsockopt)
 {
-	(void)a6;
 	if (a5 < 0)
 		return -EINVAL;
 	if (!user_range_ok((const void *)a4, a5))
@@ -204,7 +197,6 @@ SYSCALL(getsockopt)
 {
 	socklen_t *lenp = (socklen_t *)a5;
 
-	(void)a6;
 	if (!user_range_ok(lenp, sizeof(*lenp)) ||
 	    !user_range_ok((void *)a4, *lenp))
 		return -EFAULT;
@@ -294,7 +286,6 @@ SYSCALL(sendmsg)
 	struct msghdr m;
 	long err = msg_ok((const void *)a2);
 
-	(void)a4, (void)a5, (void)a6;
 	if (err)
 		return err;
 	m = *(const struct msghdr *)a2;
@@ -310,7 +301,6 @@ SYSCALL(recvmsg)
 {
 	long err = msg_ok((const void *)a2);
 
-	(void)a4, (void)a5, (void)a6;
 	if (err)
 		return err;
 	return ret(lwip_recvmsg(a1, (void *)a2,

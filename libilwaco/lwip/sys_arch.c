@@ -21,6 +21,7 @@
 #include "lwip/opt.h"
 #include "lwip/sys.h"
 #include "lwip/err.h"
+#include "lwip/tcpip.h"
 
 #include "port.h"
 
@@ -218,8 +219,6 @@ void ilwaco_netif_flush(void);
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
-	extern sys_mutex_t lock_tcpip_core;
-
 	/*
 	 * The end of a piece of work on the stack (a socket call, a batch
 	 * of received frames, a timer): what it queued on the NIC goes out
@@ -424,4 +423,70 @@ void ilwaco_lwip_oom(const char *what)
 {
 	if (!oom_count++)
 		fprintf(stderr, "lwIP: out of memory (%s)\n", what);
+}
+
+/*
+ * lwIP's memory (MEM_LIBC_MALLOC: every pbuf, PCB and segment) comes
+ * from musl's malloc, but never more than half the VM's memory in all:
+ * the program needs the rest, and the stack must keep some for itself.
+ * When a host floods the guest with data its program does not read,
+ * the NIC thread stops taking data frames at three quarters of that
+ * (ilwaco_lwip_rx_allowed), so that what remains can still carry the
+ * frames that free memory again (ACKs, FINs, RSTs, ARP) and the
+ * replies to them.  Without that, memory full of unread data can never
+ * take in the RST that would free it.
+ */
+struct lwip_block {
+	size_t size;
+	size_t pad;		/* 16-byte alignment for what follows */
+};
+
+static size_t lwip_bytes;
+
+static size_t lwip_cap(void)
+{
+	return ilwaco_mem_size / 2;
+}
+
+void *ilwaco_lwip_malloc(size_t n)
+{
+	struct lwip_block *b;
+
+	if (n > lwip_cap() - lwip_bytes || lwip_bytes > lwip_cap())
+		return NULL;
+	b = malloc(sizeof(*b) + n);
+	if (!b)
+		return NULL;
+	b->size = n;
+	lwip_bytes += n;
+	return b + 1;
+}
+
+void *ilwaco_lwip_calloc(size_t count, size_t size)
+{
+	void *p;
+
+	if (size && count > (size_t)-1 / size)
+		return NULL;
+	p = ilwaco_lwip_malloc(count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+void ilwaco_lwip_free(void *p)
+{
+	struct lwip_block *b = p;
+
+	if (!p)
+		return;
+	b--;
+	lwip_bytes -= b->size;
+	free(b);
+}
+
+int ilwaco_lwip_rx_allowed(unsigned int len)
+{
+	return len <= ILWACO_LWIP_SMALL_FRAME ||
+	       lwip_bytes < lwip_cap() / 4 * 3;
 }

@@ -268,7 +268,7 @@ SYSCALL_DEFINE(pselect6)
 struct l_epoll_event {
 	uint32_t events;
 	uint64_t data;
-} __attribute__((packed));
+} ILWACO_ATTRIBUTE((__packed__));
 
 struct epoll_item {
 	int fd;

@@ -255,11 +255,22 @@ SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(arch_prctl);
 SYSCALL_DECLARE(getrandom);
 /* libilwaco/lwip/sockets.c, when linked (weak: NULL otherwise). */
-#define SOCKET_CALLS(x) x(socket) x(connect) x(accept) x(accept4) x(sendto) \
-	x(recvfrom) x(sendmsg) x(recvmsg) x(shutdown) x(bind) x(listen) \
-	x(getsockname) x(getpeername) x(setsockopt) x(getsockopt)
-#define SOCKET_CALL_DECLARE(name) SYSCALL_DECLARE(name) __attribute__((weak));
-SOCKET_CALLS(SOCKET_CALL_DECLARE)
+#define __weak ILWACO_ATTRIBUTE((__weak__))
+SYSCALL_DECLARE(socket) __weak;
+SYSCALL_DECLARE(connect) __weak;
+SYSCALL_DECLARE(accept) __weak;
+SYSCALL_DECLARE(accept4) __weak;
+SYSCALL_DECLARE(sendto) __weak;
+SYSCALL_DECLARE(recvfrom) __weak;
+SYSCALL_DECLARE(sendmsg) __weak;
+SYSCALL_DECLARE(recvmsg) __weak;
+SYSCALL_DECLARE(shutdown) __weak;
+SYSCALL_DECLARE(bind) __weak;
+SYSCALL_DECLARE(listen) __weak;
+SYSCALL_DECLARE(getsockname) __weak;
+SYSCALL_DECLARE(getpeername) __weak;
+SYSCALL_DECLARE(setsockopt) __weak;
+SYSCALL_DECLARE(getsockopt) __weak;
 /* thread.c */
 SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(gettid);

@@ -10,6 +10,8 @@
 #ifndef _ILWACO_POSIX_API_H
 #define _ILWACO_POSIX_API_H
 
+#include "ilwaco/compiler.h"
+
 /* Exit statuses of a VM that libilwaco ended (besides ILWACO_EXIT_ABI). */
 #define ILWACO_EXIT_LIBC_CRASH	125	/* musl's a_crash(): corrupt state */
 #define ILWACO_EXIT_SIGNAL(sig)	(128 + (sig))	/* raise(), abort() */
@@ -78,14 +80,14 @@ struct ilwaco_sock_ops {
 	int (*poll)(int fd, int events);
 };
 
-extern const struct ilwaco_sock_ops ilwaco_sock_ops __attribute__((weak));
+extern const struct ilwaco_sock_ops ilwaco_sock_ops ILWACO_ATTRIBUTE((__weak__));
 
 /*
  * The network stack's start, run by libilwaco-posix before main() when
  * linked (a weak symbol): brings the NIC and the configuration from the
  * boot arguments up.
  */
-extern void ilwaco_net_start(void) __attribute__((weak));
+ILWACO_ATTRIBUTE((__weak__)) void ilwaco_net_start(void);
 
 /*
  * ilwaco_sock_event() - a socket's state changed (data, a connection,

@@ -12,10 +12,11 @@
  *     the NIC thread (netif.c).
  *   - Our own timers (LWIP_TIMERS_CUSTOM, timeouts.c): nothing ticks
  *     while nothing is due, so an idle VM makes no exit.
- *   - Memory from musl's malloc (MEM_LIBC_MALLOC, MEMP_MEM_MALLOC): the
- *     image carries no pools, a small --mem still boots, and when
- *     memory runs out lwIP sees NULL and refuses connections or drops
- *     frames instead of the VM failing.
+ *   - Memory from musl's malloc (MEM_LIBC_MALLOC, MEMP_MEM_MALLOC), at
+ *     most half the VM's (sys_arch.c): the image carries no pools, a
+ *     small --mem still boots, and when memory runs out lwIP sees NULL
+ *     and refuses connections or drops frames instead of the VM
+ *     failing.
  *   - musl's socket headers (LWIP_SOCKET_EXTERNAL_HEADERS): the
  *     structures and constants a program compiles against are the
  *     ones lwip_* use, so Linux system calls go straight to them.
@@ -44,6 +45,13 @@
 #define MEM_LIBC_MALLOC			1
 #define MEMP_MEM_MALLOC			1
 #define MEM_ALIGNMENT			8
+#define mem_clib_malloc			ilwaco_lwip_malloc	/* sys_arch.c */
+#define mem_clib_calloc			ilwaco_lwip_calloc
+#define mem_clib_free			ilwaco_lwip_free
+#include <stddef.h>
+void *ilwaco_lwip_malloc(size_t n);
+void *ilwaco_lwip_calloc(size_t count, size_t size);
+void ilwaco_lwip_free(void *p);
 #define MEMP_NUM_TCP_SEG		1024
 #define MEMP_NUM_NETCONN		512	/* the most sockets open at once */
 #define PBUF_POOL_SIZE			64	/* only a bound: pools are malloc'd */

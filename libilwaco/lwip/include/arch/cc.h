@@ -16,7 +16,7 @@
 
 void ilwaco_lwip_assert(const char *msg, const char *file, int line);
 
-#define LWIP_PLATFORM_DIAG(x)	do { printf x; } while (0)
+#define LWIP_PLATFORM_DIAG(x)	((void)printf x)
 #define LWIP_PLATFORM_ASSERT(x)	ilwaco_lwip_assert(x, __FILE__, __LINE__)
 
 #endif /* ILWACO_LWIP_ARCH_CC_H */

@@ -12,15 +12,20 @@ struct ilwaco_sem;
 struct ilwaco_mbox;
 struct ilwaco_mutex;
 
-typedef struct ilwaco_sem *sys_sem_t;
-typedef struct ilwaco_mutex *sys_mutex_t;
-typedef struct ilwaco_mbox *sys_mbox_t;
-typedef unsigned long sys_thread_t;
+/*
+ * lwIP's names for the types, as macros rather than typedefs (the
+ * project's style); lwIP never declares two of them in one declaration
+ * or qualifies them with const, where the difference would show.
+ */
+#define sys_sem_t	struct ilwaco_sem *
+#define sys_mutex_t	struct ilwaco_mutex *
+#define sys_mbox_t	struct ilwaco_mbox *
+#define sys_thread_t	unsigned long
 /*
  * Nothing preempts a thread and libilwaco-posix takes no upcalls, so a
  * protected section needs no masking: the level is a dummy.
  */
-typedef int sys_prot_t;
+#define sys_prot_t	int
 
 #define sys_sem_valid(s)		(*(s) != NULL)
 #define sys_sem_set_invalid(s)		(*(s) = NULL)
