@@ -372,6 +372,21 @@ static bool answers(const struct sockaddr_in *sa, int ms)
 	return true;
 }
 
+static int free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    !getsockname(fd, (struct sockaddr *)&sa, &len))
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
 static void start_native(struct __test_metadata *_metadata,
 			 struct _test_data_web *self)
 {
@@ -379,7 +394,13 @@ static void start_native(struct __test_metadata *_metadata,
 	int i;
 
 	snprintf(prog, sizeof(prog), "%s/build/guests/web-native", tree());
-	snprintf(port, sizeof(port), "%d", PORT);
+	/*
+	 * On the host, a port nobody holds: one the kernel picks for a
+	 * moment (another server on 8080 would answer in ours' place).
+	 */
+	self->sa.sin_port = htons(free_port());
+	ASSERT_NE(0, self->sa.sin_port);
+	snprintf(port, sizeof(port), "%d", ntohs(self->sa.sin_port));
 	snprintf(workers, sizeof(workers), "%d", WORKERS);
 	snprintf(queue, sizeof(queue), "%d", QUEUE);
 	snprintf(idle, sizeof(idle), "%d", IDLE_S);
@@ -591,7 +612,7 @@ TEST_F_TIMEOUT(web, documents, 300)
 		inet_ntop(AF_INET, &self->sa.sin_addr, addr, sizeof(addr));
 		snprintf(cmd, sizeof(cmd),
 			 "curl -sf http://%s:%d/index.html | cmp -s - %s/index.html",
-			 addr, PORT, self->root);
+			 addr, ntohs(self->sa.sin_port), self->root);
 		EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
 	}
 }
