@@ -71,11 +71,13 @@ userspace:
 	@echo "  denalictl  build/userspace/denalictl"
 
 # libilwaco first, so the two guest builds never race to rebuild it.
-# musl (for guests on ilwaco-cc) comes from Debian's source package:
-# tools/build-musl fetches it into build/musl once, without root.
+# musl (for guests on ilwaco-cc) and lwIP (their network stack) come
+# from Debian's source packages: tools/build-musl and tools/build-lwip
+# fetch them into build/ once, without root.
 guests:
 	@tools/build-musl
 	@$(MAKE) -s -C libilwaco OUTPUT=$(TOP)/build/libilwaco
+	@tools/build-lwip
 	@$(MAKE) -s -C guests OUTPUT=$(TOP)/build/guests
 	@$(MAKE) -s -C selftests/guests OUTPUT=$(TOP)/build/kselftest/denali/guests
 	@echo "  guests     build/guests/, build/kselftest/denali/guests/"

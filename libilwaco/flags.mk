@@ -66,3 +66,15 @@ ILWACO_POSIX_CFLAGS := -fno-pic -fno-pie -fno-stack-protector \
 # (musl calls __ilwaco_syscall, libilwaco calls memcpy), hence the group.
 ILWACO_POSIX_LIBS = -Wl,--start-group $(ILWACO_OUTPUT)/libilwaco-posix.a \
 	$(ILWACO_MUSL)/lib/libc.a -lgcc -Wl,--end-group
+
+# Programs with networking (ilwaco-cc --net, guest.mk's
+# ilwaco_posix_net_guest): lwIP and libilwaco's port in liblwip.a, built
+# by tools/build-lwip into ILWACO_LWIP.  Nothing in a program refers to
+# the stack directly (its system calls reach it through libilwaco-posix's
+# weak references), so the link is told to take the socket layer and
+# the network's start-up (-u), and the rest follows.
+ILWACO_LWIP ?= $(ILWACO_TOP)/build/lwip
+ILWACO_POSIX_NET_LIBS = -Wl,-u,ilwaco_sock_ops -Wl,-u,ilwaco_net_start \
+	-Wl,--start-group $(ILWACO_LWIP)/liblwip.a \
+	$(ILWACO_OUTPUT)/libilwaco-posix.a $(ILWACO_MUSL)/lib/libc.a -lgcc \
+	-Wl,--end-group

@@ -81,4 +81,18 @@ $(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/posix/%.o) $(ILWACO_POSIX_LIB) \
 -include $(2:%.c=$(ILWACO_OBJDIR)/posix/%.d)
 endef
 
+# ilwaco_posix_net_guest NAME,SOURCES: the same with the network stack
+# (lwIP, BSD sockets; ilwaco-cc --net); tools/build-lwip must have built
+# $(ILWACO_LWIP)/liblwip.a.
+ILWACO_POSIX_NET_LINK = $(CC) $(ILWACO_LDFLAGS) -o $@ $(filter %.o,$^) \
+	$(ILWACO_POSIX_NET_LIBS) && $(ILWACO_CHECK)
+define ilwaco_posix_net_guest
+$(OUTPUT)/$(1).img: $(2:%.c=$(ILWACO_OBJDIR)/posix/%.o) $(ILWACO_LIB) \
+		$(ILWACO_DIR)/guest.lds $(ILWACO_MUSL)/lib/libc.a \
+		$(ILWACO_LWIP)/liblwip.a
+	@mkdir -p $$(@D)
+	$$(ILWACO_POSIX_NET_LINK)
+-include $(2:%.c=$(ILWACO_OBJDIR)/posix/%.d)
+endef
+
 .DEFAULT_GOAL := $(ilwaco_saved_goal)

@@ -9,7 +9,9 @@
  *
  * Descriptors from 3 up are the read-only file tree's (files.c).
  * Writing to one is EBADF: it was opened for reading; /dev/null, which
- * files.c also serves, takes every write.
+ * files.c also serves, takes every write.  From ILWACO_SOCK_BASE up they
+ * are sockets, served by the network stack when it is linked
+ * (ilwaco_sock_ops, libilwaco/lwip/sockets.c).
  */
 #include "posix.h"
 
@@ -24,6 +26,14 @@
 static int is_console(long fd)
 {
 	return fd >= 0 && fd <= 2;
+}
+
+/* The network stack's operations if @fd is in its range and it is linked. */
+static const struct ilwaco_sock_ops *sock(long fd)
+{
+	if (fd < ILWACO_SOCK_BASE || fd > 0x7fffffff || !&ilwaco_sock_ops)
+		return NULL;
+	return &ilwaco_sock_ops;
 }
 
 /*
@@ -81,6 +91,11 @@ static long console_read(void *buf, unsigned long len)
 
 SYSCALL_DEFINE(read)
 {
+	if (sock(a1)) {
+		if (!user_range_ok((void *)a2, a3))
+			return -L_EFAULT;
+		return sock(a1)->read(a1, (void *)a2, a3);
+	}
 	if (!is_console(a1))
 		return ilwaco_file_read(a1, (void *)a2, a3);
 	if (!user_range_ok((void *)a2, a3))
@@ -90,6 +105,11 @@ SYSCALL_DEFINE(read)
 
 SYSCALL_DEFINE(write)
 {
+	if (sock(a1)) {
+		if (!user_range_ok((void *)a2, a3))
+			return -L_EFAULT;
+		return sock(a1)->write(a1, (const void *)a2, a3);
+	}
 	if (!is_console(a1))
 		return ilwaco_file_write(a1, (const void *)a2, a3);
 	if (!user_range_ok((void *)a2, a3))
@@ -104,6 +124,8 @@ SYSCALL_DEFINE(readv)
 
 	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
 		return -L_EINVAL;
+	if (sock(a1))
+		return sock(a1)->readv(a1, iov, a3);
 	if (!is_console(a1)) {
 		for (i = 0; i < a3; i++) {
 			n = ilwaco_file_read(a1, iov[i].base, iov[i].len);
@@ -135,6 +157,12 @@ SYSCALL_DEFINE(writev)
 	const struct l_iovec *iov = (const void *)a2;
 	long i, n, done = 0;
 
+	if (sock(a1)) {
+		if (a3 < 0 || a3 > 1024 ||
+		    !user_range_ok(iov, a3 * sizeof(*iov)))
+			return -L_EINVAL;
+		return sock(a1)->writev(a1, iov, a3);
+	}
 	if (!is_console(a1) && ilwaco_file_lseek(a1, 0, 1) < 0)
 		return -L_EBADF;
 	if (a3 < 0 || a3 > 1024 || !user_range_ok(iov, a3 * sizeof(*iov)))
@@ -156,6 +184,8 @@ SYSCALL_DEFINE(ioctl)
 {
 	struct l_winsize *ws = (void *)a3;
 
+	if (sock(a1))
+		return sock(a1)->ioctl(a1, a2, (void *)a3);
 	if (!is_console(a1))
 		return ilwaco_file_lseek(a1, 0, 1) < 0 ? -L_EBADF : -L_ENOTTY;
 	switch (a2) {
@@ -176,6 +206,16 @@ SYSCALL_DEFINE(fstat)
 {
 	struct l_stat *st = (void *)a2;
 
+	if (sock(a1)) {
+		if (sock(a1)->poll(a1, 0) & 0x20)	/* POLLNVAL */
+			return -L_EBADF;
+		if (!user_range_ok(st, sizeof(*st)))
+			return -L_EFAULT;
+		memset(st, 0, sizeof(*st));
+		st->mode = L_S_IFSOCK | 0777;
+		st->nlink = 1;
+		return 0;
+	}
 	if (!is_console(a1))
 		return ilwaco_file_fstat(a1, st);
 	if (!user_range_ok(st, sizeof(*st)))
@@ -191,16 +231,26 @@ SYSCALL_DEFINE(fstat)
 SYSCALL_DEFINE(close)
 {
 	/* The console stays: closing it succeeds and changes nothing. */
+	if (sock(a1)) {
+		ilwaco_epoll_forget(a1);
+		return sock(a1)->close(a1);
+	}
+	if (a1 >= ILWACO_EPOLL_BASE && a1 < ILWACO_EPOLL_BASE + ILWACO_EPOLL_MAX)
+		return ilwaco_epoll_close(a1);
 	return is_console(a1) ? 0 : ilwaco_file_close(a1);
 }
 
 SYSCALL_DEFINE(lseek)
 {
+	if (sock(a1))
+		return sock(a1)->poll(a1, 0) & 0x20 ? -L_EBADF : -L_ESPIPE;
 	return is_console(a1) ? -L_ESPIPE : ilwaco_file_lseek(a1, a2, a3);
 }
 
 SYSCALL_DEFINE(fcntl)
 {
+	if (sock(a1))
+		return sock(a1)->fcntl(a1, a2, a3);
 	if (!is_console(a1) && ilwaco_file_lseek(a1, 0, 1) < 0)
 		return -L_EBADF;
 	switch (a2) {

@@ -111,6 +111,27 @@
 #define NR_set_robust_list	273
 #define NR_renameat2		316
 #define NR_getrandom		318
+#define NR_socket		41
+#define NR_connect		42
+#define NR_accept		43
+#define NR_sendto		44
+#define NR_recvfrom		45
+#define NR_sendmsg		46
+#define NR_recvmsg		47
+#define NR_shutdown		48
+#define NR_bind			49
+#define NR_listen		50
+#define NR_getsockname		51
+#define NR_getpeername		52
+#define NR_socketpair		53
+#define NR_setsockopt		54
+#define NR_getsockopt		55
+#define NR_epoll_create		213
+#define NR_epoll_wait		232
+#define NR_epoll_ctl		233
+#define NR_epoll_pwait		281
+#define NR_accept4		288
+#define NR_epoll_create1	291
 #define NR_TABLE		512
 
 /* struct iovec, struct timespec, struct timeval, struct winsize. */
@@ -146,6 +167,7 @@ struct l_stat {
 #define L_S_IFCHR	0020000
 #define L_S_IFREG	0100000
 #define L_S_IFDIR	0040000
+#define L_S_IFSOCK	0140000
 
 #define NS_PER_SEC	1000000000ul
 
@@ -198,7 +220,14 @@ long ilwaco_file_lseek(long fd, long off, long whence);
 long ilwaco_file_fstat(long fd, struct l_stat *st);
 long ilwaco_file_close(long fd);
 long ilwaco_file_mmap(long len, long prot, long flags, long fd, long off);
-/* poll.c */
+/* poll.c: poll, select and epoll over every kind of descriptor */
+long ilwaco_epoll_close(long fd);
+void ilwaco_epoll_forget(long fd);
+SYSCALL_DECLARE(epoll_create);
+SYSCALL_DECLARE(epoll_create1);
+SYSCALL_DECLARE(epoll_ctl);
+SYSCALL_DECLARE(epoll_wait);
+SYSCALL_DECLARE(epoll_pwait);
 SYSCALL_DECLARE(poll);
 SYSCALL_DECLARE(ppoll);
 SYSCALL_DECLARE(select);
@@ -226,6 +255,23 @@ SYSCALL_DECLARE(getuid);
 SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(arch_prctl);
 SYSCALL_DECLARE(getrandom);
+/* libilwaco/lwip/sockets.c, when linked (weak: NULL otherwise). */
+#define __weak ILWACO_ATTRIBUTE((__weak__))
+SYSCALL_DECLARE(socket) __weak;
+SYSCALL_DECLARE(connect) __weak;
+SYSCALL_DECLARE(accept) __weak;
+SYSCALL_DECLARE(accept4) __weak;
+SYSCALL_DECLARE(sendto) __weak;
+SYSCALL_DECLARE(recvfrom) __weak;
+SYSCALL_DECLARE(sendmsg) __weak;
+SYSCALL_DECLARE(recvmsg) __weak;
+SYSCALL_DECLARE(shutdown) __weak;
+SYSCALL_DECLARE(bind) __weak;
+SYSCALL_DECLARE(listen) __weak;
+SYSCALL_DECLARE(getsockname) __weak;
+SYSCALL_DECLARE(getpeername) __weak;
+SYSCALL_DECLARE(setsockopt) __weak;
+SYSCALL_DECLARE(getsockopt) __weak;
 /* thread.c */
 SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(gettid);

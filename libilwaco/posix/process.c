@@ -235,6 +235,19 @@ SYSCALL_DEFINE(getrandom)
 static char *start_vector[DENALI_ARGS_MAX + 2 + 16];
 static unsigned char at_random[16];
 
+/*
+ * What musl's start runs as main(): the network stack's start first
+ * when it is linked (musl is set up by then, so the stack may create
+ * threads), then the program's main().
+ */
+static int start_main(int argc, char **argv, char **envp)
+{
+	if (ilwaco_net_start)
+		ilwaco_net_start();
+	(void)envp;
+	return main(argc, argv);
+}
+
 _Noreturn void ilwaco_posix_start(int argc, char **argv)
 {
 	unsigned long *aux;
@@ -261,7 +274,6 @@ _Noreturn void ilwaco_posix_start(int argc, char **argv)
 	*aux++ = (unsigned long)at_random;
 	*aux++ = AT_NULL;
 	*aux++ = 0;
-	__libc_start_main((int (*)(int, char **, char **))(void *)main, argc,
-			  start_vector, NULL, NULL, NULL);
+	__libc_start_main(start_main, argc, start_vector, NULL, NULL, NULL);
 	ilwaco_die("musl's start returned", ILWACO_EXIT_LIBC_CRASH);
 }

@@ -87,6 +87,27 @@ static const syscall_fn syscall_table[NR_TABLE] = {
 	[NR_tgkill] = sys_tgkill,
 	[NR_set_robust_list] = sys_set_robust_list,
 	[NR_getrandom] = sys_getrandom,
+	[NR_epoll_create] = sys_epoll_create,
+	[NR_epoll_create1] = sys_epoll_create1,
+	[NR_epoll_ctl] = sys_epoll_ctl,
+	[NR_epoll_wait] = sys_epoll_wait,
+	[NR_epoll_pwait] = sys_epoll_pwait,
+	/* NULL, so ENOSYS, unless the network stack is linked. */
+	[NR_socket] = sys_socket,
+	[NR_connect] = sys_connect,
+	[NR_accept] = sys_accept,
+	[NR_accept4] = sys_accept4,
+	[NR_sendto] = sys_sendto,
+	[NR_recvfrom] = sys_recvfrom,
+	[NR_sendmsg] = sys_sendmsg,
+	[NR_recvmsg] = sys_recvmsg,
+	[NR_shutdown] = sys_shutdown,
+	[NR_bind] = sys_bind,
+	[NR_listen] = sys_listen,
+	[NR_getsockname] = sys_getsockname,
+	[NR_getpeername] = sys_getpeername,
+	[NR_setsockopt] = sys_setsockopt,
+	[NR_getsockopt] = sys_getsockopt,
 };
 
 /* How often each unserved number was asked for; the last counts the rest. */

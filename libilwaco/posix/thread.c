@@ -49,7 +49,7 @@ struct thread {
 	enum thread_state state;
 	int *clear_tid;			/* CLONE_CHILD_CLEARTID, set_tid_address */
 	const int *futex;		/* waiting on this word, if any */
-	int console;			/* waiting for console input */
+	unsigned long irqs;		/* waiting for these DENALI_IRQ_* bits */
 	unsigned long deadline;		/* wake then (FOREVER: never) */
 	long result;			/* what the blocking call returns */
 	struct thread *next;		/* every thread, in a ring */
@@ -81,6 +81,8 @@ static struct thread *thread_alloc(void)
 	return t;
 }
 
+static long futex_wake(const int *uaddr, long n);
+
 /* ---- 2. the scheduler --------------------------------------------------- */
 
 /* Wake @t with @result. */
@@ -88,29 +90,30 @@ static void wake(struct thread *t, long result)
 {
 	t->state = RUNNABLE;
 	t->futex = NULL;
-	t->console = 0;
+	t->irqs = 0;
 	t->deadline = FOREVER;
 	t->result = result;
 }
 
 /*
  * Wake what is due: deadlines passed (-ETIMEDOUT, or 0 for a sleep,
- * which the sleeper ignores), console input for its readers.  Returns
- * the nearest deadline still ahead.
+ * which the sleeper ignores), virtual interrupts (console input, a
+ * frame) for the threads that wait for them.  Returns the nearest
+ * deadline still ahead, and in @irq_waiters the bits someone waits for.
  *
  * The clock is read only when some blocked thread has a deadline: this
  * runs on every switch, and where the TSC is not stable (QEMU's TCG,
  * some hosts) reading the clock is a hypercall, an exit per switch that
  * threads handing work to each other never need.
  */
-static unsigned long wake_due(int *console_waiters)
+static unsigned long wake_due(unsigned long *irq_waiters)
 {
 	unsigned long now = 0, nearest = FOREVER;
-	int input = !!(ILWACO_VREGS_RW->pending & DENALI_IRQ_CONSOLE);
+	unsigned long pending = ILWACO_VREGS_RW->pending;
 	int have_now = 0;
 	struct thread *t = current;
 
-	*console_waiters = 0;
+	*irq_waiters = 0;
 	do {
 		if (t->state == BLOCKED) {
 			if (t->deadline != FOREVER && !have_now) {
@@ -119,12 +122,12 @@ static unsigned long wake_due(int *console_waiters)
 			}
 			if (t->deadline != FOREVER && t->deadline <= now)
 				wake(t, -L_ETIMEDOUT);
-			else if (t->console && input)
+			else if (t->irqs & pending)
 				wake(t, 0);
 			else {
 				if (t->deadline < nearest)
 					nearest = t->deadline;
-				*console_waiters |= t->console;
+				*irq_waiters |= t->irqs;
 			}
 		}
 		t = t->next;
@@ -139,10 +142,10 @@ static unsigned long wake_due(int *console_waiters)
 static void schedule(void)
 {
 	struct thread *prev = current, *t;
-	int console_waiters;
+	unsigned long irq_waiters;
 
 	for (;;) {
-		unsigned long wait = wake_due(&console_waiters), keep;
+		unsigned long wait = wake_due(&irq_waiters);
 
 		for (t = prev->next; ; t = t->next) {
 			if (t->state == RUNNABLE)
@@ -154,10 +157,9 @@ static void schedule(void)
 		 * Nothing to run: idle until the nearest deadline.  Idle
 		 * returns at once while any bit is pending, so clear those
 		 * nobody waits for first (console input stays buffered in
-		 * the monitor for whoever reads later).
+		 * the monitor for whoever reads later, frames in the ring).
 		 */
-		keep = console_waiters ? DENALI_IRQ_CONSOLE : 0;
-		__atomic_and_fetch(&ILWACO_VREGS_RW->pending, keep,
+		__atomic_and_fetch(&ILWACO_VREGS_RW->pending, irq_waiters,
 				   __ATOMIC_SEQ_CST);
 		ilwaco_idle(wait == FOREVER ? DENALI_IDLE_FOREVER : wait);
 	}
@@ -196,8 +198,24 @@ long ilwaco_thread_wait_console(void)
 
 long ilwaco_thread_wait_console_until(unsigned long deadline)
 {
-	current->console = 1;
+	return ilwaco_thread_wait(DENALI_IRQ_CONSOLE, NULL, 0, deadline);
+}
+
+long ilwaco_thread_wait(unsigned long irqs, const int *futex, int val,
+			unsigned long deadline)
+{
+	if (futex && __atomic_load_n(futex, __ATOMIC_SEQ_CST) != val)
+		return -L_EAGAIN;
+	if (irqs & ILWACO_VREGS_RW->pending)
+		return 0;
+	current->irqs = irqs;
+	current->futex = futex;
 	return block(deadline);
+}
+
+long ilwaco_futex_wake_all(const int *futex)
+{
+	return futex_wake(futex, ~0ul >> 1);
 }
 
 /* The FS base start-up or arch_prctl set, for the switch to restore. */
