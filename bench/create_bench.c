@@ -662,6 +662,7 @@ int main(int argc, char **argv)
 	best[M_FIRST_1M].ns = best[M_FIRST_1M].tsc * ns_per_tsc;
 	best[M_FIRST_16M].ns = best[M_FIRST_16M].tsc * ns_per_tsc;
 	best[M_FORK_FIRST].ns = best[M_FORK_FIRST].tsc * ns_per_tsc;
+	best[M_FIRST_16M_PRE].ns = best[M_FIRST_16M_PRE].tsc * ns_per_tsc;
 
 	if (uname(&u))
 		strcpy(u.release, "?");
