@@ -108,7 +108,7 @@ static void denali_vm_free(struct kref *ref)
 	denali_guest_pages_destroy(&vm->mem);
 	kvfree(vm->mem.prot);
 	kvfree(vm->console.buf);
-	kfree(vm->input.buf);
+	kvfree(vm->input.buf);
 	put_pid(vm->runner);
 	kfree(vm);
 }
@@ -210,7 +210,11 @@ static u64 host_bytes(struct denali_vm *vm)
 	const struct fpstate *fps = vm->vcpu.fpu.fpstate;
 	u64 b;
 
-	b = sizeof(*vm) + DENALI_CONSOLE_BYTES + DENALI_CONSOLE_INPUT_BYTES;
+	b = sizeof(*vm);
+	if (READ_ONCE(vm->console.buf))		/* from its first byte */
+		b += DENALI_CONSOLE_BYTES;
+	if (READ_ONCE(vm->input.buf))
+		b += DENALI_CONSOLE_INPUT_BYTES;
 	b += vm->mem.size >> PAGE_SHIFT;			/* prot */
 	b += denali_guest_pages_overhead(&vm->mem);
 	b += (u64)READ_ONCE(vm->as.tables) << PAGE_SHIFT;
@@ -720,11 +724,10 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 	int err;
 
 	vm->mem.size = size;
+	/* The console's buffers come with its first byte (console.c). */
 	vm->mem.prot = kvzalloc(size >> PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
-	vm->console.buf = kvmalloc(DENALI_CONSOLE_BYTES, GFP_KERNEL_ACCOUNT);
-	vm->input.buf = kmalloc(DENALI_CONSOLE_INPUT_BYTES, GFP_KERNEL_ACCOUNT);
-	if (!vm->mem.prot || !vm->console.buf || !vm->input.buf) {
-		create_error(ctx, "cannot allocate the VM's host state");
+	if (!vm->mem.prot) {
+		create_error(ctx, "cannot allocate the VM's permission map");
 		return -ENOMEM;
 	}
 	/* A host mapping of @size bytes with no page behind it yet. */

@@ -87,7 +87,7 @@ static struct denali_stats stats_of(struct __test_metadata *_metadata,
  * resident page and one more demand exit than after the round before.
  */
 static void page_by_page(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(pv) *self, const char *mode)
+			 struct _test_data_pv *self, const char *mode)
 {
 	struct denali_stats st;
 	unsigned long long base, demand;

@@ -50,16 +50,21 @@ static void wait_byte(void)
 	}
 }
 
-/* Read all of the page at @p (zero, or fail), then write it. */
-static void touch(volatile unsigned long *p, unsigned long i)
+/*
+ * Read all of the page at @p (zero, or fail), then write it; every access
+ * a real load or store (PV_READ/PV_WRITE), never optimized away.
+ */
+static void touch(unsigned long *p, unsigned long i)
 {
-	unsigned long w;
+	unsigned long w, v;
 
+	for (w = 0; w < PAGE / sizeof(*p); w++) {
+		v = PV_READ(p[w]);
+		PV_CHECK(v == 0, "page %lu word %lu is 0x%lx, not zero",
+			 i, w, v);
+	}
 	for (w = 0; w < PAGE / sizeof(*p); w++)
-		PV_CHECK(p[w] == 0, "page %lu word %lu is 0x%lx, not zero",
-			 i, w, p[w]);
-	for (w = 0; w < PAGE / sizeof(*p); w++)
-		p[w] = i + 1;
+		PV_WRITE(p[w], i + 1);
 }
 
 static void steps(unsigned long n, bool host_first)
@@ -93,7 +98,7 @@ static void fill(unsigned long n)
 	PV_CHECK(base + n * PAGE <= ilwaco_mem_size - 64 * 1024,
 		 "%lu pages do not fit below the stack", n);
 	for (i = 0; i < n; i++)
-		*(volatile unsigned long *)(base + i * PAGE) = i + 1;
+		PV_WRITE(*(unsigned long *)(base + i * PAGE), i + 1);
 	pv_done("mem: filled %lu", n);
 }
 
@@ -108,7 +113,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "fill") && argc == 2)
 		fill(pv_num(argv[1]));
 	if (!strcmp(argv[0], "beyond")) {
-		*(volatile char *)ilwaco_mem_size = 1;
+		PV_WRITE(*(char *)ilwaco_mem_size, 1);
 		PV_FAIL("wrote past the end of memory");
 	}
 	if (!strcmp(argv[0], "idle")) {
