@@ -371,9 +371,9 @@ static void end_vms(int *vms, int n)
  * N demand-zero VMs of 1 MiB created and left idle (never run: no thread,
  * no page beyond what creation touched), then destroyed: a round costs
  * the host what N VMs hold while they live, and leaves MemAvailable
- * within half a page per VM of where the round before left it (the
- * first round warms slabs and the kernel's vmalloc page tables, which
- * Linux keeps).
+ * within one page per VM of where the round before left it (the first
+ * round warms slabs and the kernel's vmalloc page tables, which Linux
+ * keeps).
  */
 TEST_F_TIMEOUT(pv, many_idle_vms_leave_host_memory_flat, 600)
 {
@@ -417,8 +417,15 @@ TEST_F_TIMEOUT(pv, many_idle_vms_leave_host_memory_flat, 600)
 	EXPECT_GT(64ull * n, resident);
 	/* They held something (a console buffer each, at least)... */
 	EXPECT_LT(during + 4ull * n, before);
-	/* ...and gave it all back: less than half a page (2 kB) per VM. */
-	EXPECT_LE(before, after + 2ull * n) TH_LOG("lost %lld kB",
+	/*
+	 * ...and gave it all back, but for what Linux keeps of its own: the
+	 * kernel page tables under a vmalloc range are never freed, and a
+	 * range freed lazily (vunmap) may not be reused by the next round,
+	 * so up to one 4 KiB table per 1 MiB VM can stay (seen once in 6.12:
+	 * 3.5 kB per VM).  A VM's own pages (5 guest pages, its tables,
+	 * its state: over 50 kB) leaking would still show.
+	 */
+	EXPECT_LE(before, after + 4ull * n) TH_LOG("lost %lld kB",
 						    (long long)(before - after));
 }
 
