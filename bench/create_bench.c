@@ -13,6 +13,17 @@
  *                                  same guest's exit(0)
  *   create_rate_1m                 create, run to exit(0) and close,
  *                                  back to back, per VM
+ *   create_to_first_insn_16m_prealloc, create_to_exit_16m_prealloc
+ *                                  the same with DENALI_CREATE_PREALLOC
+ *                                  (every page made at creation, as
+ *                                  before demand-zero memory)
+ *   create_rate_16m, create_rate_16m_prealloc
+ *                                  the batch with 16 MiB VMs, demand-zero
+ *                                  and preallocated (a quarter of the
+ *                                  batch size)
+ * and, as "# memory:" lines, what an idle VM holds (never run, and run
+ * until it idles): resident guest pages and host_bytes from
+ * DENALI_GET_STATS, demand-zero and preallocated.
  *   fork_exec_to_first_insn        fork to the first instruction, an
  *                                  rdtsc, of rdtsc_static (no libc),
  *                                  which does what the guest does
@@ -241,12 +252,15 @@ static void copy_programs(const char *dir)
 	copy_file(from, rdtsc_path);
 }
 
+static __u32 create_flags;	/* DENALI_CREATE_PREALLOC while measuring it */
+
 static void vm_request(struct denali_create_vm *c, int image,
 		       unsigned long long mem)
 {
 	memset(c, 0, sizeof(*c));
 	c->mem_size = mem;
 	c->image_fd = image;
+	c->flags = create_flags;
 }
 
 /* Create the VM @c describes, or fail with the module's reason. */
@@ -318,14 +332,15 @@ static void vm_once(unsigned long long mem, struct bench_sample *s,
 	close(vm);
 }
 
-/* @n VMs of 1 MiB created, run to exit(0) and closed, one after another. */
-static void vm_batch(unsigned long n, struct bench_sample *s)
+/* @n VMs of @mem created, run to exit(0) and closed, one after another. */
+static void vm_batch(unsigned long n, unsigned long long mem,
+		     struct bench_sample *s)
 {
 	struct denali_create_vm c;
 	unsigned long i;
 	int vm;
 
-	vm_request(&c, image_fd, MIB);
+	vm_request(&c, image_fd, mem);
 	bench_start(s);
 	for (i = 0; i < n; i++) {
 		vm = vm_create(&c);
@@ -417,6 +432,7 @@ static void proc_batch(unsigned long n, struct bench_sample *s)
 enum {
 	M_FIRST_1M, M_FIRST_16M, M_EXIT_1M, M_EXIT_16M, M_RATE_1M,
 	M_FORK_FIRST, M_FORK_EXIT_NOLIBC, M_FORK_EXIT, M_FORK_RATE,
+	M_FIRST_16M_PRE, M_EXIT_16M_PRE, M_RATE_16M, M_RATE_16M_PRE,
 	M_COUNT
 };
 
@@ -430,7 +446,21 @@ static const char *const measure_name[M_COUNT] = {
 	[M_FORK_EXIT_NOLIBC]	= "fork_exec_exit_nolibc",
 	[M_FORK_EXIT]		= "fork_exec_exit",
 	[M_FORK_RATE]		= "fork_exec_rate",
+	[M_FIRST_16M_PRE]	= "create_to_first_insn_16m_prealloc",
+	[M_EXIT_16M_PRE]	= "create_to_exit_16m_prealloc",
+	[M_RATE_16M]		= "create_rate_16m",
+	[M_RATE_16M_PRE]	= "create_rate_16m_prealloc",
 };
+
+/* The batch size of measure @m. */
+static unsigned long batch_of(const struct create_opts *o, int m)
+{
+	if (m == M_RATE_16M || m == M_RATE_16M_PRE)
+		return o->batch / 4 ? o->batch / 4 : 1;
+	if (m == M_RATE_1M || m == M_FORK_RATE)
+		return o->batch;
+	return 1;
+}
 
 /*
  * Every latency once per repetition, then every batch once per
@@ -462,6 +492,11 @@ static void measure(const struct create_opts *o, struct bench_sample *best)
 		vm_once(16 * MIB, &s, &first.tsc);
 		bench_keep_min(&best[M_FIRST_16M], &first);
 		bench_keep_min(&best[M_EXIT_16M], &s);
+		create_flags = DENALI_CREATE_PREALLOC;
+		vm_once(16 * MIB, &s, &first.tsc);
+		create_flags = 0;
+		bench_keep_min(&best[M_FIRST_16M_PRE], &first);
+		bench_keep_min(&best[M_EXIT_16M_PRE], &s);
 
 		proc_first(pipe_fd[0], pipe_fd[1], &s, &first.tsc);
 		bench_keep_min(&best[M_FORK_FIRST], &first);
@@ -470,10 +505,16 @@ static void measure(const struct create_opts *o, struct bench_sample *best)
 		bench_keep_min(&best[M_FORK_EXIT], &s);
 	}
 	for (i = 0; i < o->reps; i++) {
-		vm_batch(o->batch, &s);
+		vm_batch(o->batch, MIB, &s);
 		bench_keep_min(&best[M_RATE_1M], &s);
 		proc_batch(o->batch, &s);
 		bench_keep_min(&best[M_FORK_RATE], &s);
+		vm_batch(batch_of(o, M_RATE_16M), 16 * MIB, &s);
+		bench_keep_min(&best[M_RATE_16M], &s);
+		create_flags = DENALI_CREATE_PREALLOC;
+		vm_batch(batch_of(o, M_RATE_16M_PRE), 16 * MIB, &s);
+		create_flags = 0;
+		bench_keep_min(&best[M_RATE_16M_PRE], &s);
 	}
 	close(pipe_fd[0]);
 	close(pipe_fd[1]);
@@ -490,11 +531,84 @@ static void warm_up(void)
 		fail("pipe2: %s", strerror(errno));
 	vm_once(MIB, &s, &first);
 	vm_once(16 * MIB, &s, &first);
-	vm_batch(2, &s);
+	vm_batch(2, MIB, &s);
+	create_flags = DENALI_CREATE_PREALLOC;
+	vm_batch(2, 16 * MIB, &s);
+	create_flags = 0;
 	proc_first(pipe_fd[0], pipe_fd[1], &s, &first);
 	proc_batch(2, &s);
 	close(pipe_fd[0]);
 	close(pipe_fd[1]);
+}
+
+/*
+ * The idle guest of the memory figures: idle forever, with no timeout,
+ * as an unpopular service waits for a request.
+ *
+ *	mov	$-1, %rdi	48 c7 c7 ff ff ff ff	(DENALI_IDLE_FOREVER)
+ *	mov	$4, %eax	b8 04 00 00 00		(DENALI_HC_IDLE)
+ *	int	$0x1f		cd 1f
+ *	jmp	.-14		eb f0
+ */
+static const unsigned char idle_code[] = {
+	0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff,
+	0xb8, 0x04, 0x00, 0x00, 0x00,
+	0xcd, 0x1f,
+	0xeb, 0xf0,
+};
+
+static void print_memory(const struct create_opts *o, const char *when,
+			 unsigned long long mem, __u32 flags,
+			 const struct denali_stats *st)
+{
+	printf("# memory: %s,%s,idle_vm_%llum%s_%s,resident_pages=%llu,resident_bytes=%llu,host_bytes=%llu,demand_exits=%llu\n",
+	       o->lane, o->mode, mem >> 20, flags ? "_prealloc" : "", when,
+	       (unsigned long long)st->resident_pages,
+	       (unsigned long long)st->resident_pages * 4096,
+	       (unsigned long long)st->host_bytes,
+	       (unsigned long long)st->exits[DENALI_EXITK_DEMAND]);
+}
+
+/*
+ * What one idle VM of @mem holds: just created, then run until it idles
+ * (a runner thread, stopped with a signal once the guest sleeps).
+ * Counts, not times: the same on any lane and in any clock mode.
+ */
+static void idle_memory(const struct create_opts *o, unsigned long long mem,
+			__u32 flags)
+{
+	struct denali_create_vm c;
+	struct denali_stats st;
+	struct denali_run run;
+	int image = make_image(idle_code, sizeof(idle_code)), vm, i;
+
+	vm_request(&c, image, mem);
+	c.flags = flags;
+	vm = vm_create(&c);
+	if (denali_get_stats(vm, &st))
+		fail("DENALI_GET_STATS: %s", strerror(errno));
+	print_memory(o, "created", mem, flags, &st);
+	/* Run until the guest has idled once: an alarm ends DENALI_RUN. */
+	for (i = 0; i < 100; i++) {
+		alarm(1);
+		if (denali_run(vm, &run) != -EINTR)
+			fail("the idle guest stopped (reason %u)", run.reason);
+		if (denali_get_stats(vm, &st))
+			fail("DENALI_GET_STATS: %s", strerror(errno));
+		if (st.idle_sleeps)
+			break;
+	}
+	alarm(0);
+	if (!st.idle_sleeps)
+		fail("the idle guest never idled");
+	print_memory(o, "idle", mem, flags, &st);
+	close(vm);
+	close(image);
+}
+
+static void noop(int sig)
+{
+	(void)sig;
 }
 
 static void print_line(const struct create_opts *o, int m, unsigned long n,
@@ -522,6 +636,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "create_bench: measuring on %s (%s), batch %lu, best of %u (latencies %u)\n",
 		o.lane, o.mode, o.batch, o.reps, LATENCY_REPS_FACTOR * o.reps);
 	bench_pin_to_this_cpu();
+	/* SIGALRM interrupts DENALI_RUN (idle_memory()), killing nothing. */
+	{
+		struct sigaction sa = { .sa_handler = noop };
+
+		sigaction(SIGALRM, &sa, NULL);
+	}
 	own_dir(dir, sizeof(dir));
 	load_module();
 	copy_programs(dir);
@@ -542,6 +662,7 @@ int main(int argc, char **argv)
 	best[M_FIRST_1M].ns = best[M_FIRST_1M].tsc * ns_per_tsc;
 	best[M_FIRST_16M].ns = best[M_FIRST_16M].tsc * ns_per_tsc;
 	best[M_FORK_FIRST].ns = best[M_FORK_FIRST].tsc * ns_per_tsc;
+	best[M_FIRST_16M_PRE].ns = best[M_FIRST_16M_PRE].tsc * ns_per_tsc;
 
 	if (uname(&u))
 		strcpy(u.release, "?");
@@ -551,13 +672,14 @@ int main(int argc, char **argv)
 	       run.ns / 1e9);
 	printf("%s\n", BENCH_CSV_HEADER);
 	for (m = 0; m < M_COUNT; m++) {
-		unsigned long n = 1;
+		unsigned long n = batch_of(&o, m);
 
-		if (m == M_RATE_1M || m == M_FORK_RATE)
-			n = o.batch;
 		print_line(&o, m, n, (double)best[m].ns / n,
 			   (double)best[m].tsc / n);
 	}
+	idle_memory(&o, MIB, 0);
+	idle_memory(&o, 16 * MIB, 0);
+	idle_memory(&o, 16 * MIB, DENALI_CREATE_PREALLOC);
 	/*
 	 * In a test machine, standard output is a serial port that the
 	 * machine powers off right after we exit: wait until the port has

@@ -42,5 +42,7 @@ DENALI_STAT(console_dropped,	"console dropped",	COUNT,		CUSTOM)
 DENALI_STAT(upcalls,		"upcalls",		COUNT,		VM)
 DENALI_STAT(idle_sleeps,	"idle sleeps",		COUNT,		VM)
 DENALI_STAT(irqs_raised,	"irqs raised",		COUNT,		CUSTOM)
+DENALI_STAT(resident_pages,	"resident pages",	COUNT,		CUSTOM)
+DENALI_STAT(host_bytes,		"host bytes",		COUNT,		CUSTOM)
 
 #undef DENALI_STAT

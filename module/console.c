@@ -12,15 +12,24 @@
  *
  * Input goes the other way: write(2) on a VM file queues bytes for the
  * guest's console_read hypercall and raises DENALI_IRQ_CONSOLE.
+ *
+ * Both buffers are allocated on first use, not at creation: an idle VM
+ * that never printed nor was written to costs the host neither (68 KiB,
+ * half of a small VM's host memory).  A buffer is installed under
+ * vm->lock before the position that makes it readable moves, so a
+ * reader that sees bytes to read sees the buffer.
  */
 #include <linux/fs.h>
 #include <linux/minmax.h>
+#include <linux/memcontrol.h>
 #include <linux/poll.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
 #include "console.h"
+#include "guest_pages.h"
 #include "vm.h"
 
 static u64 oldest_kept(const struct denali_console *con)
@@ -29,12 +38,41 @@ static u64 oldest_kept(const struct denali_console *con)
 	       con->head - DENALI_CONSOLE_BYTES : 0;
 }
 
+/* A console buffer of @bytes, charged to the VM's creator. */
+static void *console_buffer(struct denali_vm *vm, size_t bytes)
+{
+	struct mem_cgroup *old = NULL;
+	void *buf;
+
+	if (vm->mem.pages)
+		old = set_active_memcg(vm->mem.pages->memcg);
+	buf = kvmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NORETRY |
+		       __GFP_NOWARN);
+	if (vm->mem.pages)
+		set_active_memcg(old);
+	return buf;
+}
+
 void denali_console_append(struct denali_vm *vm, const char *data, u64 len)
 {
 	struct denali_console *con = &vm->console;
 	u64 i, before, after;
+	char *buf = NULL;
 
+	if (!READ_ONCE(con->buf))
+		buf = console_buffer(vm, DENALI_CONSOLE_BYTES);
 	spin_lock(&vm->lock);
+	if (!con->buf && buf) {
+		con->buf = buf;
+		buf = NULL;
+	}
+	if (!con->buf) {
+		/* No memory for the buffer: the bytes are lost, and said so. */
+		con->written += len;
+		con->dropped += len;
+		spin_unlock(&vm->lock);
+		return;
+	}
 	before = max(oldest_kept(con), con->max_read);
 	for (i = 0; i < len; i++)
 		con->buf[(con->head + i) % DENALI_CONSOLE_BYTES] = data[i];
@@ -44,6 +82,7 @@ void denali_console_append(struct denali_vm *vm, const char *data, u64 len)
 		con->dropped += after - before;
 	con->written += len;
 	spin_unlock(&vm->lock);
+	kvfree(buf);
 	wake_up_interruptible(&vm->console_wq);
 }
 
@@ -160,12 +199,24 @@ ssize_t denali_console_input_write(struct denali_vm *vm, struct file *file,
 				   const char __user *ubuf, size_t count)
 {
 	struct denali_console_input *in = &vm->input;
-	char *bounce;
+	char *bounce, *buf = NULL;
 	u64 room, n, i;
 	ssize_t ret;
 
 	if (!count)
 		return 0;
+	if (!READ_ONCE(in->buf)) {
+		buf = console_buffer(vm, DENALI_CONSOLE_INPUT_BYTES);
+		if (!buf)
+			return -ENOMEM;
+		spin_lock(&vm->lock);
+		if (!in->buf) {
+			in->buf = buf;
+			buf = NULL;
+		}
+		spin_unlock(&vm->lock);
+		kvfree(buf);
+	}
 	count = min_t(size_t, count, DENALI_CONSOLE_INPUT_BYTES);
 	bounce = kmalloc(count, GFP_KERNEL);
 	if (!bounce)

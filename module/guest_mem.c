@@ -7,8 +7,12 @@
  */
 #ifdef __KERNEL__
 #include <linux/nospec.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include "uapi/denali.h"
+#include "guest_pages.h"
 #else
 #include <string.h>
 #include "uapi/denali.h"
@@ -37,6 +41,44 @@ void denali_guest_mem_default_prot(struct denali_guest_mem *mem)
 		DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE;
 }
 
+#ifdef __KERNEL__
+/*
+ * May this context sleep to allocate?  Callers hold no spinlock and are
+ * not in softirq except Linux transmitting on a NIC; without a preempt
+ * count to tell, assume not.
+ */
+static bool may_sleep(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_COUNT) && preemptible() &&
+	       !rcu_preempt_depth();
+}
+
+/* Guest pages [@first, @last] all populated (now, if they were not). */
+static bool populated(const struct denali_guest_mem *mem, u64 first, u64 last)
+{
+	struct denali_guest_pages *gp = mem->pages;
+	u64 idx;
+	int err;
+
+	for (idx = first; idx <= last; idx++)
+		if (!denali_guest_page_resident(mem, idx))
+			break;
+	if (idx > last)
+		return true;
+	err = denali_guest_pages_populate(mem, idx, last, may_sleep());
+	if (!err)
+		return true;
+	/* The first failure is the one reported: 1 claims it, 2 has it. */
+	if (atomic_cmpxchg(&gp->nomem, 0, 1) == 0) {
+		gp->nomem_err = err;
+		gp->nomem_gva = idx << DENALI_PAGE_SHIFT;
+		smp_wmb();	/* the details before the flag */
+		atomic_set(&gp->nomem, 2);
+	}
+	return false;
+}
+#endif
+
 void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
 		       u8 need)
 {
@@ -59,5 +101,9 @@ void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
 	for (page = gva >> DENALI_PAGE_SHIFT; page <= last; page++)
 		if ((mem->prot[page] & need) != need)
 			return NULL;
+#ifdef __KERNEL__
+	if (mem->pages && !populated(mem, gva >> DENALI_PAGE_SHIFT, last))
+		return NULL;
+#endif
 	return mem->host + gva;
 }

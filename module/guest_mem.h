@@ -3,8 +3,10 @@
  * A guest's memory as the host sees it, and the one checked accessor
  * through which every guest address is turned into a host pointer.
  *
- * Guest memory is one zeroed vmalloc area: guest address A lives at
- * host + A.  Beside it, one byte per guest page says how the guest may use
+ * Guest memory is one host mapping: guest address A lives at host + A.
+ * In the module its pages exist only once touched (guest_pages.h: the
+ * accessor populates what it returns, so the host sees zeros for pages
+ * the guest never touched); host tests give a plain buffer.  Beside it, one byte per guest page says how the guest may use
  * the page (DENALI_PAGE_*); the page tables are built from that map, and
  * the accessor honours it, so the host never reads a guest address the
  * guest itself could not.
@@ -35,6 +37,8 @@ struct denali_guest_mem {
 	u8 *host;	/* host mapping of guest addresses [0, size) */
 	u64 size;	/* bytes, a multiple of DENALI_PAGE_BYTES */
 	u8 *prot;	/* size >> DENALI_PAGE_SHIFT entries */
+	/* The module's demand-zero pages (guest_pages.h); NULL: all there. */
+	struct denali_guest_pages *pages;
 };
 
 /*
@@ -51,6 +55,10 @@ void denali_guest_mem_default_prot(struct denali_guest_mem *mem);
  * every byte is in a page the guest has mapped with at least @need
  * (DENALI_PAGE_PRESENT, optionally | DENALI_PAGE_WRITE) and the range does
  * not wrap.  With @len 0, the page holding @gva must still be mapped.
+ * Pages of the range not yet populated are populated (zeroed, charged):
+ * sleeping if the caller may, else without; NULL if that fails, and the
+ * VM then stops with an out-of-memory report at its next entry.  Safe in
+ * softirq context.
  */
 void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
 		       u8 need);

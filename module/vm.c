@@ -26,6 +26,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -33,6 +34,7 @@
 #include <linux/xarray.h>
 #include <asm/tsc.h>
 
+#include "guest_pages.h"
 #include "image.h"
 #include "vm.h"
 #include "vnic.h"
@@ -43,33 +45,13 @@ static unsigned int max_vm_mem_mb = 1024;
 module_param(max_vm_mem_mb, uint, 0444);
 MODULE_PARM_DESC(max_vm_mem_mb, "Largest guest memory of one VM, in MiB (default 1024)");
 
-static unsigned int max_total_mem_mb;
-module_param(max_total_mem_mb, uint, 0444);
-MODULE_PARM_DESC(max_total_mem_mb, "Guest memory of all VMs together, in MiB (default: half of RAM)");
-
 static unsigned int max_vms_per_user = 4096;
 module_param(max_vms_per_user, uint, 0644);
 MODULE_PARM_DESC(max_vms_per_user, "VMs one user may have at once (default 4096; root is not limited)");
 
-static atomic64_t total_charged = ATOMIC64_INIT(0);
+/* max_total_mem_mb, charged page by page, is in guest_pages.c. */
+
 static atomic64_t last_serial = ATOMIC64_INIT(0);
-
-static u64 total_cap_bytes(void)
-{
-	if (max_total_mem_mb)
-		return (u64)max_total_mem_mb << 20;
-	return (u64)totalram_pages() << PAGE_SHIFT >> 1;
-}
-
-/* Reserve @bytes against the global cap; false if it would overflow. */
-static bool charge(u64 bytes)
-{
-	if (atomic64_add_return(bytes, &total_charged) > total_cap_bytes()) {
-		atomic64_sub(bytes, &total_charged);
-		return false;
-	}
-	return true;
-}
 
 /* ---- 2. the registry ----------------------------------------------------- */
 
@@ -123,13 +105,11 @@ static void denali_vm_free(struct kref *ref)
 	mutex_unlock(&registry_lock);
 	denali_vcpu_destroy(&vm->vcpu);
 	denali_aspace_destroy(&vm->as);
-	vfree(vm->mem.host);
+	denali_guest_pages_destroy(&vm->mem);
 	kvfree(vm->mem.prot);
 	kvfree(vm->console.buf);
-	kfree(vm->input.buf);
+	kvfree(vm->input.buf);
 	put_pid(vm->runner);
-	if (vm->charged)
-		atomic64_sub(vm->charged, &total_charged);
 	kfree(vm);
 }
 
@@ -219,6 +199,31 @@ static const struct denali_stat_copy denali_stat_copies[] = {
 #include "denali_stats.h"
 };
 
+/*
+ * Host kernel memory @vm holds beyond its guest pages (the formula of
+ * docs/ARCHITECTURE.md, "What a VM costs the host"): what this module
+ * allocates for it, rounded as the allocators round, and for each NIC
+ * its net_device (a lower bound: Linux adds queues and sysfs objects).
+ */
+static u64 host_bytes(struct denali_vm *vm)
+{
+	const struct fpstate *fps = vm->vcpu.fpu.fpstate;
+	u64 b;
+
+	b = sizeof(*vm);
+	if (READ_ONCE(vm->console.buf))		/* from its first byte */
+		b += DENALI_CONSOLE_BYTES;
+	if (READ_ONCE(vm->input.buf))
+		b += DENALI_CONSOLE_INPUT_BYTES;
+	b += vm->mem.size >> PAGE_SHIFT;			/* prot */
+	b += denali_guest_pages_overhead(&vm->mem);
+	b += (u64)READ_ONCE(vm->as.tables) << PAGE_SHIFT;
+	if (fps)		/* vzalloc'ed: whole pages */
+		b += PAGE_ALIGN(fps->size + offsetof(struct fpstate, regs));
+	b += (u64)READ_ONCE(vm->nic_count) * sizeof(struct net_device);
+	return b;
+}
+
 static long denali_vm_ioctl_stats(struct denali_vm *vm,
 				  struct denali_stats __user *uarg)
 {
@@ -227,8 +232,7 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 
 	if (copy_from_user(&st, uarg, sizeof(st)))
 		return -EFAULT;
-	if (st.flags || st.pad || memchr_inv(st.reserved, 0,
-					     sizeof(st.reserved)))
+	if (st.flags || st.pad)
 		return -EINVAL;
 	memset(&st, 0, sizeof(st));
 	/*
@@ -252,6 +256,8 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 	st.console_dropped = vm->console.dropped;
 	spin_unlock(&vm->lock);
 	st.irqs_raised = atomic64_read(&vm->irqs_raised);
+	st.resident_pages = denali_guest_pages_resident(&vm->mem);
+	st.host_bytes = host_bytes(vm);
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -375,6 +381,8 @@ static void fill_info(struct denali_vm_info *info, struct denali_vm *vm)
 	strscpy(info->name, vm->name, sizeof(info->name));
 	info->mem_size = vm->mem.size;
 	info->owner_uid = from_kuid_munged(current_user_ns(), vm->owner);
+	info->resident_pages = denali_guest_pages_resident(&vm->mem);
+	info->host_bytes = host_bytes(vm);
 	spin_lock(&vm->lock);
 	info->runner_pid = vm->runner ? pid_vnr(vm->runner) : 0;
 	info->state = vm->stop_reason ? DENALI_VM_STOPPED :
@@ -508,6 +516,7 @@ struct create_ctx {
 	struct denali_create_vm req;
 	struct denali_nic_config *nics;	/* req.nic_count, copied in */
 	struct file *image;
+	struct denali_guest_mem *mem;	/* the VM's, once it has one */
 	char *args;		/* req.args_len bytes, copied in */
 	char *err;
 };
@@ -599,8 +608,9 @@ static int check_request(struct create_ctx *ctx)
 	int err;
 	u64 max = (u64)max_vm_mem_mb << 20;
 
-	if (r->flags || r->pad || r->pad2 || r->pad3) {
-		create_error(ctx, "flags, pad and reserved fields must be zero");
+	if ((r->flags & ~DENALI_CREATE_FLAGS) || r->pad || r->pad2 ||
+	    r->pad3) {
+		create_error(ctx, "flags other than DENALI_CREATE_PREALLOC, pad and reserved fields must be zero");
 		return -EINVAL;
 	}
 	if (!memchr(r->name, 0, sizeof(r->name))) {
@@ -649,10 +659,28 @@ static int open_image(struct create_ctx *ctx)
 	return 0;
 }
 
-static int read_image(void *ctx, void *buf, u64 len, u64 off)
+/* The loader's segment reads land in guest memory: make those pages first. */
+static int read_image(void *arg, void *buf, u64 len, u64 off)
 {
-	struct file *f = ctx;
+	struct create_ctx *ctx = arg;
+	const struct denali_guest_mem *mem = ctx->mem;
+	struct file *f = ctx->image;
+	u64 gva = (u8 *)buf - mem->host;
 	loff_t pos = off;
+	int err;
+
+	/* Headers go to the loader's own buffers: only segments are ours. */
+	if (len && (u8 *)buf >= mem->host && gva < mem->size &&
+	    len <= mem->size - gva) {
+		err = denali_guest_pages_populate(mem, gva >> PAGE_SHIFT,
+						  (gva + len - 1) >> PAGE_SHIFT,
+						  true);
+		if (err) {
+			denali_guest_pages_describe(ctx->err, DENALI_ERROR_MAX,
+						    err, gva);
+			return err;
+		}
+	}
 
 	while (len) {
 		ssize_t n = kernel_read(f, buf, min_t(u64, len, SZ_1M), &pos);
@@ -669,33 +697,61 @@ static int read_image(void *ctx, void *buf, u64 len, u64 off)
 	return 0;
 }
 
+/* Make every page the guest may use exist now (DENALI_CREATE_PREALLOC). */
+static int prealloc(struct create_ctx *ctx, struct denali_guest_mem *mem)
+{
+	u64 pages = mem->size >> PAGE_SHIFT, i;
+	int err;
+
+	for (i = 0; i < pages; i++) {
+		if (!(mem->prot[i] & DENALI_PAGE_PRESENT))
+			continue;
+		err = denali_guest_pages_populate(mem, i, i, true);
+		if (err) {
+			denali_guest_pages_describe(ctx->err, DENALI_ERROR_MAX,
+						    err, i << PAGE_SHIFT);
+			return err;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
 static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 {
 	u64 size = ctx->req.mem_size, entry;
 	int err;
 
-	if (!charge(size)) {
-		create_error(ctx, "the global guest memory cap (%llu MiB, max_total_mem_mb) is reached",
-			     total_cap_bytes() >> 20);
-		return -ENOSPC;
-	}
-	vm->charged = size;
-
 	vm->mem.size = size;
-	vm->mem.host = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-				 __GFP_NOWARN);
+	/* The console's buffers come with its first byte (console.c). */
 	vm->mem.prot = kvzalloc(size >> PAGE_SHIFT, GFP_KERNEL_ACCOUNT);
-	vm->console.buf = kvmalloc(DENALI_CONSOLE_BYTES, GFP_KERNEL_ACCOUNT);
-	vm->input.buf = kmalloc(DENALI_CONSOLE_INPUT_BYTES, GFP_KERNEL_ACCOUNT);
-	if (!vm->mem.host || !vm->mem.prot || !vm->console.buf ||
-	    !vm->input.buf) {
-		create_error(ctx, "cannot allocate %llu bytes of guest memory",
-			     size);
+	if (!vm->mem.prot) {
+		create_error(ctx, "cannot allocate the VM's permission map");
 		return -ENOMEM;
 	}
+	/* A host mapping of @size bytes with no page behind it yet. */
+	err = denali_guest_pages_init(&vm->mem);
+	if (err) {
+		create_error(ctx, err == -E2BIG ?
+			     "memory size %llu is larger than the host's memory" :
+			     "cannot reserve %llu bytes of host mapping", size);
+		return err == -E2BIG ? -EINVAL : err;
+	}
+	ctx->mem = &vm->mem;
 	denali_guest_mem_default_prot(&vm->mem);
+	/* The virtual-register pages, which the host writes directly. */
+	err = denali_guest_pages_populate(&vm->mem,
+					  DENALI_GUEST_VREGS_RO >> PAGE_SHIFT,
+					  DENALI_GUEST_VREGS_RW >> PAGE_SHIFT,
+					  true);
+	if (err) {
+		denali_guest_pages_describe(ctx->err, DENALI_ERROR_MAX, err,
+					    DENALI_GUEST_VREGS_RO);
+		return err;
+	}
 
-	err = denali_image_load(&vm->mem, read_image, ctx->image,
+	err = denali_image_load(&vm->mem, read_image, ctx,
 				i_size_read(file_inode(ctx->image)), &entry,
 				ctx->err, DENALI_ERROR_MAX);
 	if (err) {
@@ -703,6 +759,11 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 			create_error(ctx, "cannot read the image: error %d",
 				     err);
 		return err;
+	}
+	if (ctx->req.flags & DENALI_CREATE_PREALLOC) {
+		err = prealloc(ctx, &vm->mem);
+		if (err)
+			return err;
 	}
 
 	err = denali_aspace_init(&vm->as, &vm->mem);

@@ -49,7 +49,6 @@ struct denali_vm {
 	u64 serial;		/* never reused while the module is loaded */
 	char name[DENALI_NAME_MAX];
 	kuid_t owner;		/* the creator's effective uid */
-	u64 charged;		/* bytes counted against the global cap */
 	bool listed;		/* in the registry (until destroyed or freed) */
 	struct list_head live;	/* on the list of every VM until freed */
 

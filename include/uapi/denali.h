@@ -72,7 +72,13 @@ struct denali_version {
  * @mem_size: IN: guest memory in bytes, a multiple of 4096 from
  *            DENALI_GUEST_MEM_MIN up to the module's max_vm_mem_mb.
  * @image_fd: IN: an open, readable file holding the guest's ELF image.
- * @flags:    IN: must be zero.
+ * @flags:    IN: (ABI 0.6) DENALI_CREATE_PREALLOC, or zero.  By default
+ *            @mem_size is a limit: a page is allocated, zeroed and
+ *            charged (to the creator's memory cgroup and the module's
+ *            max_total_mem_mb) when first touched, by the guest or by
+ *            the host on its behalf.  DENALI_CREATE_PREALLOC allocates
+ *            every page at creation, so the guest never takes a demand
+ *            fault at run time.
  * @name:     IN: NUL-terminated, letters, digits, '.', '_' and '-' only;
  *            empty means "vm<id>".
  * @id:       OUT: the VM's number, unique among existing VMs; the id of
@@ -98,6 +104,9 @@ struct denali_version {
  * is a Linux network interface from then until the VM is destroyed or
  * freed, with its carrier up while the VM can run.
  */
+#define DENALI_CREATE_PREALLOC	(1u << 0)	/* ABI 0.6 */
+#define DENALI_CREATE_FLAGS	DENALI_CREATE_PREALLOC
+
 struct denali_create_vm {
 	__u64 mem_size;
 	__s32 image_fd;
@@ -164,6 +173,13 @@ enum denali_crash_cause {
 	 * 0 and the description names the NIC, the ring and the field.
 	 */
 	DENALI_CRASH_NET	= 5,
+	/*
+	 * ABI 0.6: a page of guest memory could not be allocated on its
+	 * first touch (the creator's memory cgroup at memory.max, the
+	 * module's max_total_mem_mb, or no host memory); cr2 is the page,
+	 * vector 0, and the description says which limit.
+	 */
+	DENALI_CRASH_NOMEM	= 6,
 };
 
 /* The guest's registers, as the monitor saw them when it stopped. */
@@ -241,6 +257,10 @@ enum denali_vm_state {
  * @stop_reason:       enum denali_stop_reason, for STOPPED.
  * @exit_status:       for DENALI_STOP_EXIT.
  * @crash_cause, @crash_vector, @crash_description: for DENALI_STOP_CRASH.
+ * @resident_pages:    (ABI 0.6) guest pages that exist (see
+ *                     struct denali_stats).
+ * @host_bytes:        (ABI 0.6) host kernel memory of the VM beyond its
+ *                     guest pages (see struct denali_stats).
  * @reserved:          zero.
  */
 struct denali_vm_info {
@@ -255,7 +275,9 @@ struct denali_vm_info {
 	__u32 crash_cause;
 	__u32 crash_vector;
 	char crash_description[64];	/* fixed */
-	__u64 reserved[4];
+	__u64 resident_pages;
+	__u64 host_bytes;
+	__u64 reserved[2];
 };
 
 /**
@@ -303,6 +325,7 @@ enum denali_exit_kind {
 	DENALI_EXITK_FAULT	= 4,	/* a guest fault or trap: it stopped */
 	DENALI_EXITK_ABORTED	= 5,	/* entry abandoned for an NMI/#MC */
 	DENALI_EXITK_KICK	= 6,	/* a host interrupt sent to stop it */
+	DENALI_EXITK_DEMAND	= 7,	/* first touch of a page (ABI 0.6) */
 	DENALI_EXIT_KINDS	= 8	/* fixed */
 };
 
@@ -326,7 +349,14 @@ enum denali_exit_kind {
  *                   source (idle expiry, console input, DENALI_RAISE_IRQ):
  *                   each raise of each bit counts, however many were
  *                   merged into one pending bit.
- * @reserved:        IN: must be zero.  OUT: zero.
+ * @resident_pages:  OUT: (ABI 0.6) guest pages that exist: touched by the
+ *                   guest or the host (all of them with
+ *                   DENALI_CREATE_PREALLOC), 4096 bytes each, charged to
+ *                   the creator's memory cgroup.
+ * @host_bytes:      OUT: (ABI 0.6) host kernel memory the VM holds beyond
+ *                   its guest pages: its page tables, its host mapping's
+ *                   tables, the VM, console and vCPU state, its NICs'
+ *                   devices (docs/ARCHITECTURE.md gives the formula).
  */
 struct denali_stats {
 	__u32 flags;
@@ -340,7 +370,8 @@ struct denali_stats {
 	__u64 upcalls;
 	__u64 idle_sleeps;
 	__u64 irqs_raised;
-	__u64 reserved[2];
+	__u64 resident_pages;
+	__u64 host_bytes;
 };
 
 /**
@@ -485,7 +516,9 @@ DENALI_ABI_AT(denali_vm_info, exit_status, 60);
 DENALI_ABI_AT(denali_vm_info, crash_cause, 64);
 DENALI_ABI_AT(denali_vm_info, crash_vector, 68);
 DENALI_ABI_AT(denali_vm_info, crash_description, 72);
-DENALI_ABI_AT(denali_vm_info, reserved, 136);
+DENALI_ABI_AT(denali_vm_info, resident_pages, 136);
+DENALI_ABI_AT(denali_vm_info, host_bytes, 144);
+DENALI_ABI_AT(denali_vm_info, reserved, 152);
 
 DENALI_ABI_SIZE(denali_list_vms, 56);
 DENALI_ABI_AT(denali_list_vms, capacity, 0);
@@ -512,7 +545,8 @@ DENALI_ABI_AT(denali_stats, console_dropped, 224);
 DENALI_ABI_AT(denali_stats, upcalls, 232);
 DENALI_ABI_AT(denali_stats, idle_sleeps, 240);
 DENALI_ABI_AT(denali_stats, irqs_raised, 248);
-DENALI_ABI_AT(denali_stats, reserved, 256);
+DENALI_ABI_AT(denali_stats, resident_pages, 256);
+DENALI_ABI_AT(denali_stats, host_bytes, 264);
 
 DENALI_ABI_SIZE(denali_irq, 16);
 DENALI_ABI_AT(denali_irq, bits, 0);

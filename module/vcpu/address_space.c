@@ -18,7 +18,12 @@
  *
  * The tables for every CPU's area are allocated at creation, so that
  * moving CPUs, done with interrupts off just before entry, never
- * allocates.
+ * allocates.  Guest memory is mapped as it is populated (guest_pages.c):
+ * a page's entry, and any table above it, is added by the VM's own
+ * thread when the guest first touches it, so a VM's tables grow with
+ * what it touches, not with its --mem.  Only that thread writes the
+ * tables, and only from not present to present: no TLB holds a
+ * not-present entry, and every guest entry reloads CR3 anyway.
  */
 #include <linux/gfp.h>
 #include <linux/mem_encrypt.h>
@@ -28,6 +33,7 @@
 #include <asm/pgtable.h>
 
 #include "address_space.h"
+#include "guest_pages.h"
 #include "switcher.h"
 
 #define TABLE_USER	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
@@ -62,7 +68,10 @@ static u64 *walk(struct denali_aspace *as, unsigned long va, bool alloc,
 
 			if (!alloc)
 				return NULL;
-			next = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+			/* No OOM killer for a guest's tables either. */
+			next = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT |
+						      __GFP_NORETRY |
+						      __GFP_NOWARN);
 			if (!next)
 				return NULL;
 			as->tables++;
@@ -79,32 +88,54 @@ static u64 leaf(struct page *page, u64 flags)
 	return __sme_set(page_to_phys(page)) | flags;
 }
 
+/* The guest's entry for guest page @i, as its permission byte says. */
+static int map_one(struct denali_aspace *as,
+		   const struct denali_guest_mem *mem, u64 i)
+{
+	u8 prot = mem->prot[i];
+	u64 flags, *pte;
+
+	flags = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY;
+	if (prot & DENALI_PAGE_WRITE)
+		flags |= _PAGE_RW;
+	if (!(prot & DENALI_PAGE_EXEC))
+		flags |= pte_nx();
+	pte = walk(as, i << PAGE_SHIFT, true, true);
+	if (!pte)
+		return -ENOMEM;
+	*pte = leaf(vmalloc_to_page(mem->host + (i << PAGE_SHIFT)), flags);
+	return 0;
+}
+
+/*
+ * What exists at creation: every page with prealloc, else only those the
+ * loader and the virtual registers touched.  The rest, and the tables
+ * above it, come one first touch at a time (denali_aspace_map_page()).
+ */
 static int map_guest_memory(struct denali_aspace *as,
 			    const struct denali_guest_mem *mem)
 {
 	u64 pages = mem->size >> PAGE_SHIFT, i;
+	int err;
 
 	for (i = 0; i < pages; i++) {
-		u8 prot = mem->prot[i];
-		u64 flags, *pte;
-
-		if (!(prot & DENALI_PAGE_PRESENT))
+		if (!(mem->prot[i] & DENALI_PAGE_PRESENT))
 			continue;
-		flags = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED |
-			_PAGE_DIRTY;
-		if (prot & DENALI_PAGE_WRITE)
-			flags |= _PAGE_RW;
-		if (!(prot & DENALI_PAGE_EXEC))
-			flags |= pte_nx();
-		pte = walk(as, i << PAGE_SHIFT, true, true);
-		if (!pte)
-			return -ENOMEM;
-		*pte = leaf(vmalloc_to_page(mem->host + (i << PAGE_SHIFT)),
-			    flags);
+		if (mem->pages && !denali_guest_page_resident(mem, i))
+			continue;
+		err = map_one(as, mem, i);
+		if (err)
+			return err;
 		if (need_resched())
 			cond_resched();
 	}
 	return 0;
+}
+
+int denali_aspace_map_page(struct denali_aspace *as,
+			   const struct denali_guest_mem *mem, u64 idx)
+{
+	return map_one(as, mem, idx);
 }
 
 static int map_switcher(struct denali_aspace *as)

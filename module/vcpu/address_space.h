@@ -20,6 +20,13 @@ int denali_aspace_init(struct denali_aspace *as,
 		       const struct denali_guest_mem *mem);
 void denali_aspace_destroy(struct denali_aspace *as);
 
+/*
+ * Map populated guest page @idx for the guest (the VM's thread, may
+ * sleep to allocate a table); 0 or -ENOMEM.
+ */
+int denali_aspace_map_page(struct denali_aspace *as,
+			   const struct denali_guest_mem *mem, u64 idx);
+
 /* Map CPU @cpu's switcher area (and unmap the previous CPU's). */
 void denali_aspace_enter_cpu(struct denali_aspace *as, unsigned int cpu);
 

@@ -5,6 +5,9 @@
  *  - a host interrupt, NMI or machine check: already handed to Linux by
  *    the run loop; the guest simply runs again (a machine check that hit
  *    the guest stops it: its state cannot be trusted);
+ *  - a #PF on a page of guest memory not yet populated: its first touch
+ *    (guest_pages.c); the page is made and mapped, and the guest re-runs
+ *    the instruction without knowing (or stops, out of memory);
  *  - the hypercall vector: hypercalls.c;
  *  - #GP(0) on `hlt`: Denali's halt, the VM stops;
  *  - any other exception: the guest did something it may not, and stops
@@ -15,12 +18,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/string.h>
 #include <asm/irq_vectors.h>
 #include <asm/trap_pf.h>
 #include <asm/trapnr.h>
 
 #include "exits.h"
+#include "guest_pages.h"
 #include "guest_regs.h"
 #include "hypercalls.h"
 #include "vm.h"
@@ -183,13 +189,17 @@ static void fill_regs(struct denali_regs *out, const struct denali_vcpu *v)
 	out->gs = v->gs;
 }
 
-static void describe_page_fault(char *buf, size_t len, u64 err, u64 cr2)
+static void describe_page_fault(char *buf, size_t len, u64 err, u64 cr2,
+				u64 mem_size)
 {
 	const char *access = err & X86_PF_INSTR ? "instruction fetch" :
 			     err & X86_PF_WRITE ? "write" : "read";
 	const char *why = err & X86_PF_PK ? "protection key" :
 			  err & X86_PF_PROT ? "not permitted" : "not mapped";
 
+	/* Past --mem: the VM's memory limit, said as such. */
+	if (cr2 >= mem_size && cr2 < DENALI_GUEST_BASE_LIMIT)
+		why = "beyond guest memory";
 	snprintf(buf, len, "page fault: %s at 0x%llx (%s)", access, cr2, why);
 }
 
@@ -223,7 +233,7 @@ static void crash(struct denali_vm *vm, u32 cause, const struct denali_exit_info
 	} else if (c->vector == X86_TRAP_PF) {
 		c->cr2 = e->cr2;
 		describe_page_fault(c->description, sizeof(c->description),
-				    c->error_code, c->cr2);
+				    c->error_code, c->cr2, vm->mem.size);
 	} else {
 		if (c->vector == X86_TRAP_GP || c->vector == X86_TRAP_UD)
 			priv = privileged_insn(c->insn, c->insn_len);
@@ -279,6 +289,73 @@ void denali_crash_net(struct denali_vm *vm, const char *fmt, ...)
 	va_end(args);
 }
 
+/* Stop @vm out of memory: populating guest address @gva failed with @err. */
+static void crash_nomem(struct denali_vm *vm, int err, u64 gva)
+{
+	struct denali_crash *c = &vm->crash;
+
+	spin_lock(&vm->lock);
+	if (vm->stop_reason) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	memset(c, 0, sizeof(*c));
+	c->cause = DENALI_CRASH_NOMEM;
+	c->cr2 = gva;
+	fill_regs(&c->regs, &vm->vcpu);
+	denali_guest_pages_describe(c->description, sizeof(c->description),
+				    err, gva);
+	spin_unlock(&vm->lock);
+	c->insn_len = read_insn(vm, vm->vcpu.regs.rip, c->insn);
+	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
+}
+
+void denali_check_nomem(struct denali_vm *vm)
+{
+	struct denali_guest_pages *gp = vm->mem.pages;
+
+	if (!gp || atomic_read(&gp->nomem) != 2)
+		return;
+	smp_rmb();	/* the details, after the flag */
+	crash_nomem(vm, gp->nomem_err, gp->nomem_gva);
+}
+
+bool denali_is_demand_fault(const struct denali_vm *vm,
+			    const struct denali_exit_info *e)
+{
+	u64 err = vm->vcpu.regs.error_code;
+
+	return e->code == X86_TRAP_PF && !e->async_pf && vm->mem.pages &&
+	       !(err & (X86_PF_PROT | X86_PF_RSVD)) && e->cr2 < vm->mem.size &&
+	       (vm->mem.prot[e->cr2 >> PAGE_SHIFT] & DENALI_PAGE_PRESENT);
+}
+
+/*
+ * The guest's first touch of a page of its memory: make the page (unless
+ * the host made it already), map it for the guest, and let the guest
+ * run the instruction again.  Whatever the access was, the entry has the
+ * page's own permissions: a write to a read-only page faults again, as
+ * "not permitted", and that is the crash report.  True if it stopped.
+ */
+static bool demand_fault(struct denali_vm *vm, const struct denali_exit_info *e)
+{
+	u64 idx = e->cr2 >> PAGE_SHIFT;
+	struct mem_cgroup *old;
+	int err;
+
+	err = denali_guest_pages_populate(&vm->mem, idx, idx, true);
+	if (!err) {
+		/* The tables too are the creator's to pay for. */
+		old = set_active_memcg(vm->mem.pages->memcg);
+		err = denali_aspace_map_page(&vm->as, &vm->mem, idx);
+		set_active_memcg(old);
+	}
+	if (!err)
+		return false;
+	crash_nomem(vm, err, idx << PAGE_SHIFT);
+	return true;
+}
+
 bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit_info *e)
 {
 	const struct denali_frame *r = &vm->vcpu.regs;
@@ -311,6 +388,8 @@ bool denali_handle_exit(struct denali_vm *vm, const struct denali_exit_info *e)
 	/* The outer hypervisor's page-not-present event: already waited. */
 	if (e->code == X86_TRAP_PF && e->async_pf)
 		return false;
+	if (denali_is_demand_fault(vm, e))
+		return demand_fault(vm, e);
 	if (e->code >= FIRST_EXTERNAL_VECTOR)
 		return false;
 

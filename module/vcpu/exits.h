@@ -28,6 +28,15 @@ struct denali_exit_info {
 bool denali_handle_exit(struct denali_vm *vm,
 			const struct denali_exit_info *exit);
 
+/*
+ * Is @exit a first touch of guest memory (handled, not a crash)?  The run
+ * loop counts those as DENALI_EXITK_DEMAND.
+ */
+bool denali_is_demand_fault(const struct denali_vm *vm,
+			    const struct denali_exit_info *exit);
+/* The VM's thread: stop @vm if a host access could not populate a page. */
+void denali_check_nomem(struct denali_vm *vm);
+
 /* Stop @vm with a DENALI_CRASH_VREGS report saying what it broke. */
 __printf(2, 3) void denali_crash_vregs(struct denali_vm *vm,
 				       const char *fmt, ...);

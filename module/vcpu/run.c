@@ -589,6 +589,8 @@ static unsigned int exit_kind(const struct denali_vm *vm,
 	case X86_TRAP_PF:
 		if (exit->async_pf)	/* an event of the outer hypervisor's */
 			return DENALI_EXITK_INTERRUPT;
+		if (denali_is_demand_fault(vm, exit))
+			return DENALI_EXITK_DEMAND;
 		break;
 	case DENALI_EXIT_ABORTED:
 		return DENALI_EXITK_ABORTED;
@@ -641,6 +643,8 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 	for (;;) {
 		/* A NIC's receive ring broken while we were away: stop. */
 		denali_vnic_check_faults(vm);
+		/* A page the host touched for it could not be made: stop. */
+		denali_check_nomem(vm);
 		/* Stopped, e.g. destroyed from another thread: report it. */
 		if (READ_ONCE(vm->stop_reason))
 			break;

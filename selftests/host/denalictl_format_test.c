@@ -444,7 +444,7 @@ TEST(exit_kind_and_hypercall_names)
 	EXPECT_STREQ("fault", denali_exit_kind_name(DENALI_EXITK_FAULT));
 	EXPECT_STREQ("aborted", denali_exit_kind_name(DENALI_EXITK_ABORTED));
 	EXPECT_STREQ("kick", denali_exit_kind_name(DENALI_EXITK_KICK));
-	EXPECT_EQ(NULL, denali_exit_kind_name(7));
+	EXPECT_STREQ("demand", denali_exit_kind_name(DENALI_EXITK_DEMAND));
 	EXPECT_EQ(NULL, denali_exit_kind_name(DENALI_EXIT_KINDS));
 	EXPECT_EQ(NULL, denali_exit_kind_name(UINT_MAX));
 
@@ -496,7 +496,7 @@ static void sample_stats(struct denali_stats *st)
 
 /*
  * The one list of counters (include/denali_stats.h) covers struct
- * denali_stats exactly: from runs to reserved, in order, no gap, no
+ * denali_stats exactly: from runs to its end, in order, no gap, no
  * overlap, each key its field's name.
  */
 TEST(stats_list_covers_the_struct)
@@ -511,9 +511,9 @@ TEST(stats_list_covers_the_struct)
 		EXPECT_EQ(0, d->size % sizeof(__u64)) TH_LOG("%s", d->key);
 		at = d->offset + d->size;
 	}
-	EXPECT_EQ(offsetof(struct denali_stats, reserved), at);
+	EXPECT_EQ(sizeof(struct denali_stats), at);
 	EXPECT_STREQ("runs", denali_stat_descs[0].key);
-	EXPECT_STREQ("irqs_raised", denali_stat_descs[denali_stat_count - 1].key);
+	EXPECT_STREQ("host_bytes", denali_stat_descs[denali_stat_count - 1].key);
 }
 
 TEST(stats_text)
@@ -534,6 +534,7 @@ TEST(stats_text)
 		"  fault              1\n"
 		"  aborted            0\n"
 		"  kick               0\n"
+		"  demand             0\n"
 		"hypercalls           256\n"
 		"  exit (1)           1\n"
 		"  console_write (2)  200\n"
@@ -547,7 +548,9 @@ TEST(stats_text)
 		"console dropped      0\n"
 		"upcalls              12\n"
 		"idle sleeps          37\n"
-		"irqs raised          13\n", text);
+		"irqs raised          13\n"
+		"resident pages       0\n"
+		"host bytes           0\n", text);
 	free(text);
 }
 
@@ -566,7 +569,7 @@ TEST(stats_text_shows_unnamed_counters_only_when_nonzero)
 	CAPTURE(text, denali_print_stats(out, "web", 3, &st));
 	EXPECT_NE(NULL, strstr(text, "exits                1208\n"));
 	EXPECT_NE(NULL, strstr(text, "  kick               0\n"
-				     "  kind 7             3\n"
+				     "  demand             3\n"
 				     "hypercalls           264\n"
 				     "  reserved (0)       1\n"
 				     "  exit (1)           1\n"));
@@ -686,7 +689,7 @@ TEST(json_vm_object)
 	vm.runner_pid = 4242;
 	CAPTURE(text, json_print_vm(out, &vm, "alice", NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\", \"nics\": []}",
+		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\", \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
 		text);
 	free(text);
 }
@@ -708,7 +711,7 @@ TEST(json_vm_object_crashed_with_hostile_text)
 	memset(vm.name, 'n', sizeof(vm.name));
 	CAPTURE(text, json_print_vm(out, &vm, NULL, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null, \"nics\": []}",
+		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null, \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
 		text);
 	free(text);
 }
@@ -723,7 +726,7 @@ TEST(json_stats_object)
 	st.hypercalls[15] = 2;
 	CAPTURE(text, json_print_stats(out, "web", 3, &st, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"7\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13, \"nics\": []}\n",
+		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"demand\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13, \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}\n",
 		text);
 	free(text);
 }

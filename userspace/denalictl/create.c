@@ -329,7 +329,7 @@ static bool module_lacks_boot_args(int ctlfd)
  * its fd, or -1 after printing why not.
  */
 static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
-		     const char *name, const char *args, size_t args_len,
+		     __u32 flags, const char *name, const char *args, size_t args_len,
 		     const struct nic_spec *nics, unsigned int nnics,
 		     unsigned int *id)
 {
@@ -349,6 +349,7 @@ static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 
 	memset(&create, 0, sizeof(create));
 	create.mem_size = mem;
+	create.flags = flags;
 	create.image_fd = imgfd;
 	if (name)
 		memcpy(create.name, name, strlen(name) + 1);
@@ -424,6 +425,7 @@ int cmd_create(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "prealloc", no_argument, NULL, 'p' },
 		{ "nic", required_argument, NULL, 'N' },
 		{ "bridge", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
@@ -437,6 +439,7 @@ int cmd_create(int argc, char **argv)
 	const char *name = NULL, *image;
 	char vm_name[DENALI_NAME_MAX + 16];
 	bool foreground = false;
+	__u32 flags = 0;
 	int opt, imgfd, ctlfd, vmfd, status, nopts;
 	unsigned int id;
 	size_t args_len = 0;
@@ -462,6 +465,9 @@ int cmd_create(int argc, char **argv)
 			break;
 		case 'f':
 			foreground = true;
+			break;
+		case 'p':
+			flags |= DENALI_CREATE_PREALLOC;
 			break;
 		case 'N':
 		case 'b':
@@ -511,7 +517,7 @@ int cmd_create(int argc, char **argv)
 		close(imgfd);
 		return EXIT_FAILED;
 	}
-	vmfd = create_vm(ctlfd, imgfd, mem, name, args, args_len, nics, nnics,
+	vmfd = create_vm(ctlfd, imgfd, mem, flags, name, args, args_len, nics, nnics,
 			 &id);
 	close(imgfd);
 	if (vmfd < 0) {

@@ -162,7 +162,9 @@ struct verb {
 static const char * const create_details[] = {
 	"--mem SIZE      guest memory: bytes, or a number with K, M or G",
 	"                (powers of 1024); a multiple of 4K, at least 1M;",
-	"                default 16M",
+	"                default 16M; a limit: pages are allocated, zeroed",
+	"                and charged to your memory cgroup on first touch",
+	"--prealloc      allocate all of --mem now: no demand faults later",
 	"--name NAME     1 to 31 letters, digits, '.', '_' or '-';",
 	"                default vm<id>",
 	"--nic SPEC      a NIC (up to 8): 'default' or bridge=BR,ifname=NAME,",
@@ -222,8 +224,8 @@ static const char * const help_details[] = {
 
 static const struct verb verbs[] = {
 	{ "create", cmd_create,
-	  "create IMAGE [--mem SIZE] [--name NAME] [--nic SPEC]... [--bridge BR]\n"
-	  "             [--foreground] [-- ARGS...]",
+	  "create IMAGE [--mem SIZE] [--prealloc] [--name NAME] [--nic SPEC]...\n"
+	  "             [--bridge BR] [--foreground] [-- ARGS...]",
 	  "make a VM from the guest ELF image IMAGE and run it",
 	  create_details },
 	{ "list", cmd_list, "list [-j]", "list the VMs you may see",

@@ -132,6 +132,7 @@ static const char * const exit_kind_names[] = {
 	[DENALI_EXITK_FAULT] = "fault",
 	[DENALI_EXITK_ABORTED] = "aborted",
 	[DENALI_EXITK_KICK] = "kick",
+	[DENALI_EXITK_DEMAND] = "demand",
 };
 
 const char *denali_exit_kind_name(unsigned int kind)

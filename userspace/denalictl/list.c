@@ -191,6 +191,8 @@ struct row {
 	char name[DENALI_NAME_MAX];
 	const char *state;
 	char mem[DENALI_SIZE_TEXT];
+	char rss[DENALI_SIZE_TEXT];	/* resident guest pages */
+	char host[DENALI_SIZE_TEXT];	/* host kernel memory */
 	char owner[64];
 	char pid[12];
 	char nics[128];
@@ -198,8 +200,8 @@ struct row {
 };
 
 enum {
-	COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_OWNER, COL_PID, COL_NICS,
-	COLS
+	COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_RSS, COL_HOST, COL_OWNER,
+	COL_PID, COL_NICS, COLS
 };
 
 /* The VMs' NICs, for the NICS column; NULL and "?" if unknown. */
@@ -215,6 +217,9 @@ static void fill_row(struct row *r, const struct denali_vm_info *vm)
 	vm_label(vm, r->name, sizeof(r->name));
 	r->state = denali_state_name(vm->state);
 	denali_format_size(vm->mem_size, r->mem, sizeof(r->mem));
+	denali_format_size(vm->resident_pages * DENALI_GUEST_PAGE_SIZE, r->rss,
+			   sizeof(r->rss));
+	denali_format_size(vm->host_bytes, r->host, sizeof(r->host));
 	if (owner)
 		denali_copy_printable(r->owner, sizeof(r->owner), owner,
 				      strlen(owner));
@@ -232,10 +237,33 @@ static void fill_row(struct row *r, const struct denali_vm_info *vm)
 	denali_format_status(vm, r->status, sizeof(r->status));
 }
 
+/*
+ * What the VMs listed cost together: their resident guest pages and the
+ * host kernel memory they hold (each VM's own share, no runner).
+ */
+static void print_totals(const struct denali_vm_info *vms, size_t n)
+{
+	unsigned long long rss = 0, host = 0;
+	char rss_text[DENALI_SIZE_TEXT], host_text[DENALI_SIZE_TEXT];
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		rss += vms[i].resident_pages * DENALI_GUEST_PAGE_SIZE;
+		host += vms[i].host_bytes;
+	}
+	denali_format_size(rss, rss_text, sizeof(rss_text));
+	denali_format_size(host, host_text, sizeof(host_text));
+	printf("total: %zu VM%s, %s resident guest memory, %s host kernel memory\n",
+	       n, n == 1 ? "" : "s", rss_text, host_text);
+}
+
 static void print_table(const struct denali_vm_info *vms, size_t n)
 {
 	static const struct row header = {
-		"ID", "NAME", "STATE", "MEM", "OWNER", "PID", "NICS", "STATUS"
+		"ID", "NAME", "STATE", "MEM", "RSS", "HOST", "OWNER", "PID",
+		"NICS", "STATUS"
 	};
 	int w[COLS] = { 0 };
 	struct row *rows;
@@ -255,8 +283,8 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 		const struct row *r = &rows[i];
 		const int len[COLS] = {
 			strlen(r->id), strlen(r->name), strlen(r->state),
-			strlen(r->mem), strlen(r->owner), strlen(r->pid),
-			strlen(r->nics),
+			strlen(r->mem), strlen(r->rss), strlen(r->host),
+			strlen(r->owner), strlen(r->pid), strlen(r->nics),
 		};
 		int c;
 
@@ -268,13 +296,15 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 	for (i = 0; i <= n; i++) {
 		const struct row *r = &rows[i];
 
-		printf("%*s  %-*s  %-*s  %*s  %-*s  %*s  %-*s  %s\n",
+		printf("%*s  %-*s  %-*s  %*s  %*s  %*s  %-*s  %*s  %-*s  %s\n",
 		       w[COL_ID], r->id, w[COL_NAME], r->name,
 		       w[COL_STATE], r->state, w[COL_MEM], r->mem,
+		       w[COL_RSS], r->rss, w[COL_HOST], r->host,
 		       w[COL_OWNER], r->owner, w[COL_PID], r->pid,
 		       w[COL_NICS], r->nics, r->status);
 	}
 	free(rows);
+	print_totals(vms, n);
 }
 
 static void print_json(const struct denali_vm_info *vms, size_t n)

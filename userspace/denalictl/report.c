@@ -57,6 +57,8 @@ const char *denali_crash_cause_name(unsigned int cause)
 		return "virtual-register contract broken";
 	case DENALI_CRASH_NET:
 		return "NIC ring contract broken";
+	case DENALI_CRASH_NOMEM:
+		return "out of memory";
 	default:
 		return "unknown cause";
 	}
