@@ -6,7 +6,7 @@
  * from the boot arguments, and the NIC thread.
  *
  * Boot arguments (what `denalictl create IMAGE -- ARGS` passes; they
- * are main()'s argv too, which programs may ignore):
+ * are taken out of main()'s argv before main() runs, process.c):
  *   ip=A.B.C.D/N    a static address and prefix length (N: 1-32,
  *                   default 24 if "/N" is left out)
  *   gw=A.B.C.D      the default gateway (static addresses only)

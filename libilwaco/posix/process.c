@@ -235,15 +235,33 @@ SYSCALL_DEFINE(getrandom)
 static char *start_vector[DENALI_ARGS_MAX + 2 + 16];
 static unsigned char at_random[16];
 
+/* A boot argument the network stack consumes (docs/TCPIP.md). */
+static int is_net_arg(const char *arg)
+{
+	return !strncmp(arg, "ip=", 3) || !strncmp(arg, "gw=", 3);
+}
+
 /*
  * What musl's start runs as main(): the network stack's start first
  * when it is linked (musl is set up by then, so the stack may create
- * threads), then the program's main().
+ * threads), then the program's main().  The stack's own arguments are
+ * taken out of argv after argv[0]: an unmodified program must not meet
+ * words it never asked for (CivetWeb reads a bare first argument as its
+ * configuration file).  argv[0] stays whatever it is, a name nobody
+ * parses.
  */
 static int start_main(int argc, char **argv, char **envp)
 {
-	if (ilwaco_net_start)
+	int i, n = argc > 0 ? 1 : 0;
+
+	if (ilwaco_net_start) {
 		ilwaco_net_start();
+		for (i = n; i < argc; i++)
+			if (!is_net_arg(argv[i]))
+				argv[n++] = argv[i];
+		argv[n] = NULL;
+		argc = n;
+	}
 	(void)envp;
 	return main(argc, argv);
 }
