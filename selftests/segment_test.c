@@ -170,6 +170,16 @@ static bool case_ok(struct __test_metadata *_metadata, enum seg s,
 	int i;
 
 	for (i = 0; i < 4; i++) {
+		/*
+		 * A null selector with a non-zero RPL may come back as 0
+		 * without Denali: an IRET to user mode nulls a data
+		 * segment whose cached DPL is below CPL 3, and Linux
+		 * returns to this child through IRET after any interrupt
+		 * (seen in lane 6.1-intel-pti: DS 0x1 -> 0 with a guest
+		 * that spins under the timer).  Any other change is ours.
+		 */
+		if (!(r->before[i] & ~3) && !r->after[i])
+			continue;
 		if (r->after[i] != r->before[i]) {
 			TH_LOG("%s=%#x, %s: %s went %#x -> %#x", seg_names[s],
 			       sel, mode, seg_names[i], r->before[i],
