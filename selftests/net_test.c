@@ -177,17 +177,6 @@ static bool net_vm_wait_stopped(struct net_vm *v, long ms)
 
 /* ---- links, sockets and counters --------------------------------------- */
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static unsigned long long counter(const char *ifname, const char *name)
 {
 	char path[256];
@@ -247,7 +236,7 @@ static int packet_socket(const char *ifname)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int s;
 
-	if (sh("ip link set dev %s up", ifname))
+	if (denali_sh("ip link set dev %s up", ifname))
 		return -EIO;
 	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (s < 0)
@@ -347,8 +336,8 @@ FIXTURE_SETUP(net)
 	 * The host's own IPv6 chatter (router solicitations, DAD) would be
 	 * frames to the guests too: the counts here are the test's alone.
 	 */
-	sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
-	sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null");
+	denali_sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
+	denali_sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null");
 }
 
 FIXTURE_TEARDOWN(net)
@@ -360,8 +349,8 @@ FIXTURE_TEARDOWN(net)
 	for (i = 0; i < self->nmany; i++)
 		net_vm_end(&self->many[i]);
 	free(self->many);
-	sh("ip link del dntest-br >/dev/null 2>&1");
-	sh("ip netns del dntest >/dev/null 2>&1");
+	denali_sh("ip link del dntest-br >/dev/null 2>&1");
+	denali_sh("ip netns del dntest >/dev/null 2>&1");
 }
 
 /* Every size from the smallest frame to the MTU, reflected byte-exact. */
@@ -553,7 +542,7 @@ TEST_F(net, create_refuses_bad_nic_configs)
 		TH_LOG("%s", err);
 	EXPECT_EQ(EFAULT, try_nics(dev, img, (void *)16, 1, err));
 	/* A failed creation leaves no interface behind. */
-	EXPECT_NE(0, sh("ip link show | grep -q ' dn[0-9]'"));
+	EXPECT_NE(0, denali_sh("ip link show | grep -q ' dn[0-9]'"));
 	close(dev);
 	close(img);
 }
@@ -632,8 +621,8 @@ TEST_F_TIMEOUT(net, two_vms_on_a_bridge, 300)
 	ASSERT_EQ(0, net_vm_start(&self->vm[1], "reflector", NULL, 1, b,
 				  "NICs up", err)) TH_LOG("%s", err);
 	/* The machine's kernel may not load modules on demand: ask. */
-	sh("modprobe bridge 2>/dev/null");
-	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntestA master dntest-br && ip link set dntestB master dntest-br && ip link set dntestA up && ip link set dntestB up"));
+	denali_sh("modprobe bridge 2>/dev/null");
+	ASSERT_EQ(0, denali_sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntestA master dntest-br && ip link set dntestB master dntest-br && ip link set dntestA up && ip link set dntestB up"));
 	ASSERT_EQ(0, read_mac("dntestA", amac));
 	ASSERT_EQ(0, read_mac("dntestB", bmac));
 	/* Straight to A (not through the bridge, which would flood it). */
@@ -670,7 +659,7 @@ TEST_F_TIMEOUT(net, interface_in_another_namespace, 300)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	ASSERT_EQ(0, sh("ip netns add dntest && ip link set dntest0 netns dntest"));
+	ASSERT_EQ(0, denali_sh("ip netns add dntest && ip link set dntest0 netns dntest"));
 	EXPECT_EQ(0u, if_nametoindex("dntest0"));
 	pid = fork();
 	if (pid == 0) {
@@ -704,7 +693,7 @@ TEST_F_TIMEOUT(net, ethtool_counters, 300)
 	for (i = 0; i < 25; i++)
 		ASSERT_TRUE(echo_once(_metadata, s, mac, 60 + i, i));
 	close(s);
-	EXPECT_EQ(0, sh("ethtool -i dntest0 | grep -q '^driver: denali'"));
+	EXPECT_EQ(0, denali_sh("ethtool -i dntest0 | grep -q '^driver: denali'"));
 	f = popen("ethtool -S dntest0", "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
@@ -838,8 +827,8 @@ TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
 	for (i = 0; i < MANY; i++)
 		self->many[i].fd = -1;
 	self->nmany = MANY;
-	sh("modprobe bridge 2>/dev/null");
-	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up"));
+	denali_sh("modprobe bridge 2>/dev/null");
+	ASSERT_EQ(0, denali_sh("ip link add dntest-br type bridge && ip link set dntest-br up"));
 	ip = fopen(ipcmds, "w");
 	fdb = fopen(fdbcmds, "w");
 	ASSERT_NE(NULL, ip);
@@ -865,7 +854,7 @@ TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
 	fclose(ip);
 	fclose(fdb);
 	/* One ip and one bridge for all hundred, not 200 processes. */
-	ASSERT_EQ(0, sh("ip -batch %s && bridge -batch %s", ipcmds, fdbcmds));
+	ASSERT_EQ(0, denali_sh("ip -batch %s && bridge -batch %s", ipcmds, fdbcmds));
 	unlink(ipcmds);
 	unlink(fdbcmds);
 	/*
@@ -914,8 +903,8 @@ TEST_F_TIMEOUT(net, tc_shapes_and_polices, 300)
 		SKIP(return, "no tc or ethtool here");
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
-	sh("modprobe bridge 2>/dev/null; modprobe sch_tbf 2>/dev/null; modprobe sch_ingress 2>/dev/null; modprobe cls_matchall 2>/dev/null; modprobe act_police 2>/dev/null");
-	ASSERT_EQ(0, sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntest0 master dntest-br && ip link set dntest0 up"));
+	denali_sh("modprobe bridge 2>/dev/null; modprobe sch_tbf 2>/dev/null; modprobe sch_ingress 2>/dev/null; modprobe cls_matchall 2>/dev/null; modprobe act_police 2>/dev/null");
+	ASSERT_EQ(0, denali_sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntest0 master dntest-br && ip link set dntest0 up"));
 	ASSERT_EQ(0, read_addr("dntest-br", brmac));
 	ASSERT_EQ(0, read_mac("dntest0", mac));
 	s = packet_socket("dntest-br");
@@ -926,7 +915,7 @@ TEST_F_TIMEOUT(net, tc_shapes_and_polices, 300)
 	ASSERT_EQ(1, count_echoes(s, mac, 1000));
 
 	/* 1. Shaping: 100 frames into a 5000-byte bucket and queue. */
-	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 root tbf rate 100kbit burst 5000 limit 5000"));
+	ASSERT_EQ(0, denali_sh("tc qdisc add dev dntest0 root tbf rate 100kbit burst 5000 limit 5000"));
 	to_guest = ethtool_counter("dntest0", "to_guest_packets");
 	make_frame(f, sizeof(f), mac, brmac, ECHO_TYPE, 1);
 	for (i = 0; i < 100; i++)
@@ -944,10 +933,10 @@ TEST_F_TIMEOUT(net, tc_shapes_and_polices, 300)
 	EXPECT_EQ(sent, passed);
 	EXPECT_EQ(passed, echoes);
 	EXPECT_EQ(0, ethtool_counter("dntest0", "drop_no_buffer"));
-	ASSERT_EQ(0, sh("tc qdisc del dev dntest0 root"));
+	ASSERT_EQ(0, denali_sh("tc qdisc del dev dntest0 root"));
 
 	/* 2. Policing what the guest sends: the same, on ingress. */
-	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 ingress && tc filter add dev dntest0 parent ffff: matchall action police rate 100kbit burst 5000 conform-exceed drop"));
+	ASSERT_EQ(0, denali_sh("tc qdisc add dev dntest0 ingress && tc filter add dev dntest0 parent ffff: matchall action police rate 100kbit burst 5000 conform-exceed drop"));
 	from_guest = ethtool_counter("dntest0", "from_guest_packets");
 	to_guest = ethtool_counter("dntest0", "to_guest_packets");
 	for (i = 0; i < 100; i++)
@@ -1005,14 +994,14 @@ TEST_F_TIMEOUT(net, flood_leaves_host_memory_flat, 600)
 	for (i = 0; i < 1000; i++)
 		while (send(s, f, len, 0) != (ssize_t)len)
 			denali_sleep_ms(1);
-	sh("sync; echo 3 > /proc/sys/vm/drop_caches");
+	denali_sh("sync; echo 3 > /proc/sys/vm/drop_caches");
 	slab0 = mem_counter("Slab");
 	avail0 = mem_counter("MemAvailable");
 	for (i = 0; i < frames; i++)
 		while (send(s, f, len, 0) != (ssize_t)len)
 			denali_sleep_ms(1);
 	denali_sleep_ms(200);
-	sh("sync; echo 3 > /proc/sys/vm/drop_caches");
+	denali_sh("sync; echo 3 > /proc/sys/vm/drop_caches");
 	slab1 = mem_counter("Slab");
 	avail1 = mem_counter("MemAvailable");
 	TH_LOG("slab %+lld bytes, MemAvailable %+lld bytes over %u frames",
@@ -1043,10 +1032,10 @@ TEST_F_TIMEOUT(net, rmmod_with_frames_in_flight, 300)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	sh("modprobe sch_tbf 2>/dev/null");
+	denali_sh("modprobe sch_tbf 2>/dev/null");
 	s = packet_socket("dntest0");
 	ASSERT_LE(0, s);
-	ASSERT_EQ(0, sh("tc qdisc add dev dntest0 root tbf rate 8kbit burst 2000 limit 100000"));
+	ASSERT_EQ(0, denali_sh("tc qdisc add dev dntest0 root tbf rate 8kbit burst 2000 limit 100000"));
 	make_frame(f, sizeof(f), mac, host_mac, ECHO_TYPE, 5);
 	pid = fork();
 	ASSERT_LE(0, pid);

@@ -45,17 +45,6 @@ struct tvm {
 	size_t got;
 };
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* netecho.img: beside the test's guests, or in build/guests/. */
 static int netecho_image(void)
 {
@@ -143,7 +132,7 @@ static int tvm_start(struct tvm *v, unsigned long long mem,
 		return ret;
 	v->id = c.id;
 	fcntl(v->fd, F_SETFL, fcntl(v->fd, F_GETFL) | O_NONBLOCK);
-	if (bridge && sh("ip link set %s master %s && ip link set %s up",
+	if (bridge && denali_sh("ip link set %s master %s && ip link set %s up",
 			 ifname, bridge, ifname))
 		return -EIO;
 	ret = denali_runner_start(&v->r, v->fd, -1, 0);
@@ -301,23 +290,23 @@ FIXTURE_SETUP(tcpip)
 	 * would be frames to the guests, and exits: the idle counts here
 	 * are the guests' own.
 	 */
-	sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
-	sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null");
-	sh("modprobe bridge 2>/dev/null");
-	sh("ip link del " BRIDGE " 2>/dev/null");
+	denali_sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
+	denali_sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null");
+	denali_sh("modprobe bridge 2>/dev/null");
+	denali_sh("ip link del " BRIDGE " 2>/dev/null");
 	/*
 	 * Without multicast on the bridge the host sends no IGMP reports
 	 * to the guests (a flooded frame is an exit for each).
 	 */
-	ASSERT_EQ(0, sh("ip link add " BRIDGE " type bridge && ip link set " BRIDGE " multicast off && ip addr add " HOST_ADDR "/24 dev " BRIDGE " && ip link set " BRIDGE " up"));
+	ASSERT_EQ(0, denali_sh("ip link add " BRIDGE " type bridge && ip link set " BRIDGE " multicast off && ip addr add " HOST_ADDR "/24 dev " BRIDGE " && ip link set " BRIDGE " up"));
 }
 
 FIXTURE_TEARDOWN(tcpip)
 {
 	tvm_end(&self->vm[0]);
 	tvm_end(&self->vm[1]);
-	sh("ip link del " BRIDGE " 2>/dev/null");
-	sh("ip netns del " NS " 2>/dev/null");
+	denali_sh("ip link del " BRIDGE " 2>/dev/null");
+	denali_sh("ip netns del " NS " 2>/dev/null");
 }
 
 static const char *const vm_args[] = { "ip=" VM_ADDR "/24", "gw=" HOST_ADDR };
@@ -333,7 +322,7 @@ TEST_F_TIMEOUT(tcpip, ping, 300)
 			       2, READY, err)) TH_LOG("%s", err);
 	EXPECT_TRUE(strstr(self->vm[0].con, "net: en0 ") &&
 		    strstr(self->vm[0].con, " " VM_ADDR "/24 gw " HOST_ADDR));
-	EXPECT_EQ(0, sh("ping -c 5 -i 0.2 -W 10 -q " VM_ADDR " >/dev/null"));
+	EXPECT_EQ(0, denali_sh("ping -c 5 -i 0.2 -W 10 -q " VM_ADDR " >/dev/null"));
 }
 
 /* TCP echo, byte for byte: a line, then 1 MB sent while it comes back. */
@@ -636,14 +625,14 @@ TEST_F_TIMEOUT(tcpip, address_from_dhcp, 300)
 		"pidfile /tmp/dntcp-udhcpd.pid\n"
 		"option subnet 255.255.255.0\noption router " HOST_ADDR "\n");
 	fclose(f);
-	sh("rm -f /tmp/dntcp-udhcpd.leases; touch /tmp/dntcp-udhcpd.leases");
-	ASSERT_EQ(0, sh("busybox udhcpd /tmp/dntcp-udhcpd.conf"));
+	denali_sh("rm -f /tmp/dntcp-udhcpd.leases; touch /tmp/dntcp-udhcpd.leases");
+	ASSERT_EQ(0, denali_sh("busybox udhcpd /tmp/dntcp-udhcpd.conf"));
 	EXPECT_EQ(0, tvm_start(&self->vm[0], MEM, "dntcp0", BRIDGE, dhcp_args,
 			       1, READY, err)) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(self->vm[0].con, " 10.9.0.50/24 gw " HOST_ADDR))
 		TH_LOG("%s", self->vm[0].con);
 	EXPECT_TRUE(echo_once("10.9.0.50", "leased\n"));
-	sh("kill $(cat /tmp/dntcp-udhcpd.pid) 2>/dev/null");
+	denali_sh("kill $(cat /tmp/dntcp-udhcpd.pid) 2>/dev/null");
 }
 
 /*
@@ -657,11 +646,11 @@ TEST_F_TIMEOUT(tcpip, vm_in_another_namespace, 300)
 	int status, ns;
 	pid_t pid;
 
-	sh("ip netns del " NS " 2>/dev/null");
-	ASSERT_EQ(0, sh("ip netns add " NS));
+	denali_sh("ip netns del " NS " 2>/dev/null");
+	ASSERT_EQ(0, denali_sh("ip netns add " NS));
 	ASSERT_EQ(0, tvm_start(&self->vm[0], MEM, "dntcp0", NULL, ns_args,
 			       1, NULL, err)) TH_LOG("%s", err);
-	ASSERT_EQ(0, sh("ip link set dntcp0 netns " NS " && ip -n " NS " link add " NS_BRIDGE " type bridge && ip -n " NS " addr add 10.9.1.1/24 dev " NS_BRIDGE " && ip -n " NS " link set " NS_BRIDGE " up && ip -n " NS " link set dntcp0 master " NS_BRIDGE " && ip -n " NS " link set dntcp0 up"));
+	ASSERT_EQ(0, denali_sh("ip link set dntcp0 netns " NS " && ip -n " NS " link add " NS_BRIDGE " type bridge && ip -n " NS " addr add 10.9.1.1/24 dev " NS_BRIDGE " && ip -n " NS " link set " NS_BRIDGE " up && ip -n " NS " link set dntcp0 master " NS_BRIDGE " && ip -n " NS " link set dntcp0 up"));
 	ASSERT_TRUE(tvm_wait_console(&self->vm[0], READY, 60000));
 	pid = fork();
 	if (pid == 0) {

@@ -69,6 +69,8 @@ int denali_load_module(void);
 int denali_unload_module(void);
 /* Load the module unless it already is. */
 int denali_ensure_loaded(void);
+/* Run a shell command made like printf; system()'s status. */
+int denali_sh(const char *fmt, ...);
 
 /*
  * Run @fn in a child that has dropped to DENALI_TEST_UID/GID with no

@@ -5,6 +5,7 @@
  * The contract of each function is in denali_util.h.
  */
 #include <grp.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <poll.h>
 #include <sched.h>
@@ -22,6 +23,17 @@ long denali_ms_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1000 +
 	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+int denali_sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
 }
 
 void denali_sleep_ms(long ms)
