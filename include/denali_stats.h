@@ -44,5 +44,6 @@ DENALI_STAT(idle_sleeps,	"idle sleeps",		COUNT,		VM)
 DENALI_STAT(irqs_raised,	"irqs raised",		COUNT,		CUSTOM)
 DENALI_STAT(resident_pages,	"resident pages",	COUNT,		CUSTOM)
 DENALI_STAT(host_bytes,		"host bytes",		COUNT,		CUSTOM)
+DENALI_STAT(shared_pages,	"shared pages",		COUNT,		CUSTOM)
 
 #undef DENALI_STAT

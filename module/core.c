@@ -12,6 +12,7 @@
 
 #include <linux/cdev.h>
 #include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -22,6 +23,7 @@
 #include "uapi/denali.h"
 #include "denali_release.h"
 #include "run.h"
+#include "shared_image.h"
 #include "vm.h"
 
 /* Every IN-only byte of the struct must be zero (see the uapi header). */
@@ -205,11 +207,26 @@ static const struct file_operations inject_restore_fault_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * debugfs: denali/shared, the module's shared image table (shared_image.c):
+ * "images N" and "pages N", every page counted once, for the selftests
+ * to see the table fill and empty.  Root only.
+ */
+static int shared_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "images %lu\npages %lu\n", denali_shared_images(),
+		   denali_shared_pages());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shared);
+
 static void denali_debugfs_init(void)
 {
 	denali_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("inject_restore_fault", 0200, denali_debugfs,
 			    NULL, &inject_restore_fault_fops);
+	debugfs_create_file("shared", 0400, denali_debugfs, NULL,
+			    &shared_fops);
 }
 
 static int __init denali_module_init(void)

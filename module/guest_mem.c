@@ -6,13 +6,17 @@
  * the image loader's checks.  Pure logic, also built for host tests.
  */
 #ifdef __KERNEL__
+#include <linux/hardirq.h>
+#include <linux/irqflags.h>
 #include <linux/nospec.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include "uapi/denali.h"
+#include "exits.h"
 #include "guest_pages.h"
+#include "vm.h"
 #else
 #include <string.h>
 #include "uapi/denali.h"
@@ -53,6 +57,55 @@ static bool may_sleep(void)
 	       !rcu_preempt_depth();
 }
 
+/* Page @idx could not be made: the VM stops at its next entry. */
+static void note_nomem(struct denali_guest_pages *gp, int err, u64 idx)
+{
+	/* The first failure is the one reported: 1 claims it, 2 has it. */
+	if (atomic_cmpxchg(&gp->nomem, 0, 1) == 0) {
+		gp->nomem_err = err;
+		gp->nomem_gva = idx << DENALI_PAGE_SHIFT;
+		smp_wmb();	/* the details before the flag */
+		atomic_set(&gp->nomem, 2);
+	}
+}
+
+/*
+ * A write to guest pages [@first, @last]: none may be a shared image
+ * page.  The VM's own thread, between guest entries, makes private
+ * copies of copy-on-write ones (and fixes the guest's entries before it
+ * runs again); any other context, which may run while the guest does on
+ * another CPU, is refused and leaves the copy to that thread's next exit
+ * (guest_pages.c, "Why this is safe").  Pages of read-only segments
+ * never get here: the permission map refused the write already.
+ */
+static bool unshared(const struct denali_guest_mem *mem, u64 first, u64 last)
+{
+	struct denali_vm *vm = container_of(mem, struct denali_vm, mem);
+	bool own;
+	u64 idx;
+	int err;
+
+	/* Its hypercalls run in its thread in task context: never softirq. */
+	own = READ_ONCE(vm->running) == current && !in_interrupt() &&
+	      !irqs_disabled() &&
+	      (!IS_ENABLED(CONFIG_PREEMPT_COUNT) || preemptible());
+
+	for (idx = first; idx <= last; idx++) {
+		if (!denali_guest_page_shared(mem, idx))
+			continue;
+		if (!own) {
+			denali_guest_pages_want_private(mem, idx);
+			return false;
+		}
+		err = denali_vm_unshare(vm, idx);
+		if (err) {
+			note_nomem(mem->pages, err, idx);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Guest pages [@first, @last] all populated (now, if they were not). */
 static bool populated(const struct denali_guest_mem *mem, u64 first, u64 last)
 {
@@ -68,13 +121,7 @@ static bool populated(const struct denali_guest_mem *mem, u64 first, u64 last)
 	err = denali_guest_pages_populate(mem, idx, last, may_sleep());
 	if (!err)
 		return true;
-	/* The first failure is the one reported: 1 claims it, 2 has it. */
-	if (atomic_cmpxchg(&gp->nomem, 0, 1) == 0) {
-		gp->nomem_err = err;
-		gp->nomem_gva = idx << DENALI_PAGE_SHIFT;
-		smp_wmb();	/* the details before the flag */
-		atomic_set(&gp->nomem, 2);
-	}
+	note_nomem(gp, err, idx);
 	return false;
 }
 #endif
@@ -102,6 +149,9 @@ void *denali_guest_ptr(const struct denali_guest_mem *mem, u64 gva, u64 len,
 		if ((mem->prot[page] & need) != need)
 			return NULL;
 #ifdef __KERNEL__
+	if (mem->pages && (need & DENALI_PAGE_WRITE) &&
+	    !unshared(mem, gva >> DENALI_PAGE_SHIFT, last))
+		return NULL;
 	if (mem->pages && !populated(mem, gva >> DENALI_PAGE_SHIFT, last))
 		return NULL;
 #endif

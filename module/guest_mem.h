@@ -28,6 +28,7 @@
 #define DENALI_PAGE_PRESENT	0x01	/* mapped for the guest (readable) */
 #define DENALI_PAGE_WRITE	0x02	/* writable */
 #define DENALI_PAGE_EXEC	0x04	/* executable (else NX) */
+#define DENALI_PAGE_PLACED	0x40	/* loader only: file bytes placed */
 #define DENALI_PAGE_SEGMENT	0x80	/* loader only: claimed by a PT_LOAD */
 
 #define DENALI_PAGE_SHIFT	12

@@ -50,10 +50,13 @@
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/vmalloc.h>
 #include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 
 #include "guest_pages.h"
+#include "shared_image.h"
 
 /* ---- 1. the global cap --------------------------------------------------- */
 
@@ -125,8 +128,10 @@ int denali_guest_pages_init(struct denali_guest_mem *mem)
 		return -ENOMEM;
 	spin_lock_init(&gp->lock);
 	gp->resident = bitmap_zalloc(n, GFP_KERNEL_ACCOUNT);
+	gp->shared = bitmap_zalloc(n, GFP_KERNEL_ACCOUNT);
+	gp->cow_wanted = bitmap_zalloc(n, GFP_KERNEL_ACCOUNT);
 	zero = kvmalloc_array(n, sizeof(*zero), GFP_KERNEL);
-	if (!gp->resident || !zero)
+	if (!gp->resident || !gp->shared || !gp->cow_wanted || !zero)
 		goto fail;
 	for (i = 0; i < n; i++)
 		zero[i] = ZERO_PAGE(0);
@@ -153,6 +158,8 @@ int denali_guest_pages_init(struct denali_guest_mem *mem)
 fail:
 	kvfree(zero);
 	bitmap_free(gp->resident);
+	bitmap_free(gp->shared);
+	bitmap_free(gp->cow_wanted);
 	kfree(gp);
 	return err;
 }
@@ -178,7 +185,9 @@ static int populate_one(const struct denali_guest_mem *mem, u64 idx,
 	pte_t *pte;
 	int err;
 
-	if (denali_guest_page_resident(mem, idx))
+	/* A shared image page exists too: reads see the image's bytes. */
+	if (denali_guest_page_resident(mem, idx) ||
+	    denali_guest_page_shared(mem, idx))
 		return 0;
 	if (!charge(PAGE_SIZE))
 		return -ENOSPC;
@@ -191,7 +200,7 @@ static int populate_one(const struct denali_guest_mem *mem, u64 idx,
 	}
 
 	spin_lock_irqsave(&gp->lock, flags);
-	if (test_bit(idx, gp->resident)) {
+	if (test_bit(idx, gp->resident) || test_bit(idx, gp->shared)) {
 		/* Another context installed it meanwhile. */
 		spin_unlock_irqrestore(&gp->lock, flags);
 		__free_page(page);
@@ -232,6 +241,143 @@ int denali_guest_pages_populate(const struct denali_guest_mem *mem,
 	return 0;
 }
 
+/* ---- 3b. shared image pages -------------------------------------------- */
+
+/*
+ * Why this is safe.  A shared page is mapped at creation, before anyone
+ * else can reach the VM, from not present to present and read-only
+ * (PAGE_KERNEL_RO): no host context can write it through this mapping,
+ * and the guest's entry (address_space.c) is read-only too.  Mapping
+ * every shared page at creation, rather than on first touch, means no
+ * guest can time a fault to learn whether the page existed before it.
+ *
+ * A copy-on-write page becomes private in one place only: the VM's own
+ * thread, between two guest entries (a guest write fault, a hypercall
+ * that writes guest memory, or a request below), when no CPU runs the
+ * guest.  That changes a present host entry into another present one,
+ * so the old translation is flushed from every CPU's TLB (an IPI to
+ * each, which needs interrupts on: this thread never does it with them
+ * off, and no other context ever changes a present entry).  Meanwhile a NIC receiving in softirq on
+ * another CPU may hold the old translation: it only ever reads through
+ * it (a write to a shared page is refused before the pointer is formed,
+ * while the bit is set, under no lock but ordered by @lock's release),
+ * and the shared page, held by the VM's reference to the image, holds
+ * the same bytes as the copy until the guest runs again.  A write from
+ * that context that finds the bit set is refused (the frame dropped and
+ * counted) and asks the VM's thread to make the copy at its next exit:
+ * changing the page under a guest that may be running on another CPU,
+ * with the shared page in its TLB, would let the guest read the old
+ * bytes after the host had written the new ones.
+ */
+bool denali_guest_page_shared(const struct denali_guest_mem *mem, u64 idx)
+{
+	return mem->pages && test_bit(idx, mem->pages->shared);
+}
+
+void denali_guest_pages_set_image(struct denali_guest_mem *mem,
+				  struct denali_shared_image *si)
+{
+	mem->pages->image = si;
+}
+
+void denali_guest_pages_map_shared(struct denali_guest_mem *mem, u64 idx,
+				   struct page *page)
+{
+	struct denali_guest_pages *gp = mem->pages;
+	unsigned long addr = (unsigned long)mem->host + (idx << PAGE_SHIFT);
+	unsigned long flags;
+	pte_t *pte = area_entry(addr);
+
+	if (!pte)
+		return;
+	spin_lock_irqsave(&gp->lock, flags);
+	if (!WARN_ON_ONCE(test_bit(idx, gp->resident) ||
+			  test_bit(idx, gp->shared))) {
+		set_pte(pte, mk_pte(page, PAGE_KERNEL_RO));
+		smp_wmb();	/* the entry before the bit */
+		set_bit(idx, gp->shared);
+		atomic_long_inc(&gp->shared_count);
+	}
+	spin_unlock_irqrestore(&gp->lock, flags);
+}
+
+static void flush_local_tlb(void *unused)
+{
+	__flush_tlb_all();
+}
+
+/*
+ * Every CPU's TLB, global entries and every PCID's included.  Linux does
+ * not export flush_tlb_kernel_range() to modules; a single INVLPG per CPU
+ * would miss the non-global copies (PTI) other PCIDs may hold.  A page
+ * becomes private at most once per VM and page, so the cost is bounded
+ * by the image's writable pages.  Interrupts on, process context.
+ */
+static void flush_host_tlbs(void)
+{
+	on_each_cpu(flush_local_tlb, NULL, 1);
+}
+
+int denali_guest_pages_unshare(const struct denali_guest_mem *mem, u64 idx)
+{
+	struct denali_guest_pages *gp = mem->pages;
+	unsigned long addr = (unsigned long)mem->host + (idx << PAGE_SHIFT);
+	struct page *page, *old;
+	struct mem_cgroup *memcg;
+	unsigned long flags;
+	pte_t *pte;
+
+	might_sleep();
+	if (!test_bit(idx, gp->shared))
+		return 0;
+	pte = area_entry(addr);
+	old = vmalloc_to_page((void *)addr);
+	if (WARN_ON_ONCE(!pte || !old))
+		return -ENOMEM;
+	if (!charge(PAGE_SIZE))
+		return -ENOSPC;
+	memcg = set_active_memcg(gp->memcg);
+	page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_ACCOUNT |
+			  __GFP_NOWARN);
+	set_active_memcg(memcg);
+	if (!page) {
+		uncharge(PAGE_SIZE);
+		return -ENOMEM;
+	}
+	copy_page(page_address(page), page_address(old));
+
+	spin_lock_irqsave(&gp->lock, flags);
+	set_pte(pte, mk_pte(page, PAGE_KERNEL));
+	smp_wmb();	/* the entry before the bits */
+	/* Resident before not shared: no reader sees neither and populates. */
+	set_bit(idx, gp->resident);
+	atomic_long_inc(&gp->count);
+	smp_wmb();	/* resident before not shared (see above) */
+	clear_bit(idx, gp->shared);
+	atomic_long_dec(&gp->shared_count);
+	clear_bit(idx, gp->cow_wanted);
+	spin_unlock_irqrestore(&gp->lock, flags);
+	/* Present to present: no CPU may keep the shared translation. */
+	flush_host_tlbs();
+	return 0;
+}
+
+void denali_guest_pages_want_private(const struct denali_guest_mem *mem,
+				     u64 idx)
+{
+	struct denali_guest_pages *gp = mem->pages;
+
+	set_bit(idx, gp->cow_wanted);
+	atomic64_inc(&gp->cow_refused);
+	smp_mb__before_atomic();	/* the bit before the flag */
+	atomic_set(&gp->cow_pending, 1);
+}
+
+unsigned long denali_guest_pages_shared(const struct denali_guest_mem *mem)
+{
+	return mem->pages ? atomic_long_read(&mem->pages->shared_count) : 0;
+}
+
 void denali_guest_pages_describe(char *buf, size_t len, int err, u64 gva)
 {
 	if (err == -ENOSPC)
@@ -270,8 +416,13 @@ void denali_guest_pages_destroy(struct denali_guest_mem *mem)
 		freed++;
 	}
 	uncharge((u64)freed << PAGE_SHIFT);
+	/* Unmapped above: the image's pages may go with its last VM. */
+	if (gp->image)
+		denali_shared_put(gp->image);
 	mem_cgroup_put(gp->memcg);
 	bitmap_free(gp->resident);
+	bitmap_free(gp->shared);
+	bitmap_free(gp->cow_wanted);
 	kfree(gp);
 	mem->pages = NULL;
 	mem->host = NULL;
@@ -289,5 +440,5 @@ unsigned long denali_guest_pages_overhead(const struct denali_guest_mem *mem)
 	if (!gp)
 		return 0;
 	return (gp->area_tables << PAGE_SHIFT) + sizeof(*gp) +
-	       BITS_TO_LONGS(mem->size >> PAGE_SHIFT) * sizeof(long);
+	       3 * BITS_TO_LONGS(mem->size >> PAGE_SHIFT) * sizeof(long);
 }

@@ -20,6 +20,8 @@
 #include "guest_mem.h"
 
 struct mem_cgroup;
+struct page;
+struct denali_shared_image;
 
 struct denali_guest_pages {
 	spinlock_t lock;		/* installing a page */
@@ -31,6 +33,19 @@ struct denali_guest_pages {
 	atomic_t nomem;
 	int nomem_err;			/* -ENOMEM (memcg, host) or -ENOSPC (cap) */
 	u64 nomem_gva;
+	/*
+	 * Shared image pages (shared_image.c): a bit per guest page mapped
+	 * to one, read-only for host and guest; those of writable segments
+	 * are copy-on-write.  A page is either resident or shared, never
+	 * both; both bits change only under @lock.
+	 */
+	unsigned long *shared;
+	atomic_long_t shared_count;	/* bits set in @shared */
+	struct denali_shared_image *image;	/* their owner, referenced */
+	/* Copy-on-write pages another context wanted written. */
+	unsigned long *cow_wanted;
+	atomic_t cow_pending;		/* some bit of @cow_wanted set */
+	atomic64_t cow_refused;		/* such writes refused */
 };
 
 /* Reserve @mem->size bytes of host mapping, empty; the creator's memcg. */
@@ -49,6 +64,43 @@ int denali_guest_pages_populate(const struct denali_guest_mem *mem,
 
 /* Is guest page @idx populated? */
 bool denali_guest_page_resident(const struct denali_guest_mem *mem, u64 idx);
+
+/*
+ * Map @page of the shared image (whose reference the mapping now holds:
+ * @mem's destroy drops it) read-only at guest page @idx, not yet touched.
+ * Creation only.
+ */
+void denali_guest_pages_map_shared(struct denali_guest_mem *mem, u64 idx,
+				   struct page *page);
+void denali_guest_pages_set_image(struct denali_guest_mem *mem,
+				  struct denali_shared_image *si);
+
+/* Is guest page @idx a shared image page? */
+bool denali_guest_page_shared(const struct denali_guest_mem *mem, u64 idx);
+
+/*
+ * Give guest page @idx, a shared copy-on-write page, a private copy in
+ * the host mapping (the VM's thread only, process context, interrupts
+ * on: it flushes the host's TLBs).  The guest's entry is the caller's to
+ * fix before the guest runs again.  0, -ENOMEM or -ENOSPC.
+ */
+int denali_guest_pages_unshare(const struct denali_guest_mem *mem, u64 idx);
+
+/*
+ * A context other than the VM's thread wanted to write shared page @idx:
+ * refuse, and ask the VM's thread to copy it at its next exit.
+ */
+void denali_guest_pages_want_private(const struct denali_guest_mem *mem,
+				     u64 idx);
+
+/* How many such writes were refused so far (a NIC tells a refusal so). */
+static inline u64 denali_guest_pages_cow_refused(const struct denali_guest_mem *mem)
+{
+	return mem->pages ? atomic64_read(&mem->pages->cow_refused) : 0;
+}
+
+/* Shared image pages mapped. */
+unsigned long denali_guest_pages_shared(const struct denali_guest_mem *mem);
 
 /* Pages populated. */
 unsigned long denali_guest_pages_resident(const struct denali_guest_mem *mem);

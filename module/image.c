@@ -46,6 +46,7 @@
 struct denali_loader {
 	struct denali_guest_mem *mem;
 	denali_image_read_t read;
+	denali_image_place_t place;	/* NULL: read into guest memory */
 	void *ctx;
 	u64 file_size;
 	char *err;
@@ -333,12 +334,90 @@ static int image_check_entry(struct denali_loader *ld)
 			  entry);
 }
 
+/* A failed segment read, said as image_copy() says it. */
+static int image_copy_fail(struct denali_loader *ld, unsigned int i, int ret,
+			   u64 len, u64 off)
+{
+	if (ret > 0)
+		ret = -EIO;
+	if (ret == -ENOEXEC)
+		return image_fail(ld, ret,
+				  "segment %u: the file ended before byte 0x%llx (truncated while loading)",
+				  i, off + len);
+	return image_fail(ld, ret,
+			  "segment %u: reading 0x%llx bytes at offset 0x%llx failed (error %d)",
+			  i, len, off, ret);
+}
+
+/*
+ * Page by page, for a caller that places each page itself (the module,
+ * sharing image pages between VMs): every guest page holding file bytes
+ * of some segment is composed whole in @buf, the bytes of each segment
+ * that touches it (two may, with equal permissions) over zeros, then
+ * handed to ld->place once.  Pages of bss alone are never placed.
+ */
+static int image_copy_paged(struct denali_loader *ld, u8 *buf)
+{
+	unsigned int i, j;
+	u64 page, last;
+	int ret;
+
+	for (i = 0; i < ld->phnum; i++) {
+		const Elf64_Phdr *p = &ld->phdr[i];
+
+		if (!image_seg_loaded(p) || !p->p_filesz)
+			continue;
+		page = p->p_vaddr >> DENALI_PAGE_SHIFT;
+		last = (p->p_vaddr + p->p_filesz - 1) >> DENALI_PAGE_SHIFT;
+		for (; page <= last; page++) {
+			u64 start = page << DENALI_PAGE_SHIFT;
+			u64 end = start + DENALI_PAGE_BYTES;
+
+			if (ld->mem->prot[page] & DENALI_PAGE_PLACED)
+				continue;
+			memset(buf, 0, DENALI_PAGE_BYTES);
+			for (j = 0; j < ld->phnum; j++) {
+				const Elf64_Phdr *q = &ld->phdr[j];
+				u64 lo, hi, off;
+
+				if (!image_seg_loaded(q) || !q->p_filesz)
+					continue;
+				lo = max(start, q->p_vaddr);
+				hi = min(end, q->p_vaddr + q->p_filesz);
+				if (lo >= hi)
+					continue;
+				off = q->p_offset + (lo - q->p_vaddr);
+				ret = ld->read(ld->ctx, buf + (lo - start),
+					       hi - lo, off);
+				if (ret)
+					return image_copy_fail(ld, j, ret,
+							       hi - lo, off);
+			}
+			ld->mem->prot[page] |= DENALI_PAGE_PLACED;
+			ret = ld->place(ld->ctx, page, buf);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 /* Copy the file bytes; the rest of each segment (bss) is already zero. */
 static int image_copy(struct denali_loader *ld)
 {
 	unsigned int i;
 	int ret;
 
+	if (ld->place) {
+		u8 *buf = kmalloc(DENALI_PAGE_BYTES, GFP_KERNEL);
+
+		if (!buf)
+			return image_fail(ld, -ENOMEM,
+					  "out of memory for a page buffer");
+		ret = image_copy_paged(ld, buf);
+		kfree(buf);
+		return ret;
+	}
 	for (i = 0; i < ld->phnum; i++) {
 		const Elf64_Phdr *p = &ld->phdr[i];
 		u64 offset = p->p_offset, filesz = p->p_filesz;
@@ -347,17 +426,8 @@ static int image_copy(struct denali_loader *ld)
 			continue;
 		ret = ld->read(ld->ctx, ld->mem->host + p->p_vaddr, filesz,
 			       offset);
-		if (!ret)
-			continue;
-		if (ret > 0)
-			ret = -EIO;
-		if (ret == -ENOEXEC)
-			return image_fail(ld, ret,
-					  "segment %u: the file ended before byte 0x%llx (truncated while loading)",
-					  i, offset + filesz);
-		return image_fail(ld, ret,
-				  "segment %u: reading 0x%llx bytes at offset 0x%llx failed (error %d)",
-				  i, filesz, offset, ret);
+		if (ret)
+			return image_copy_fail(ld, i, ret, filesz, offset);
 	}
 	return 0;
 }
@@ -537,7 +607,8 @@ static int image_load_segments(struct denali_loader *ld)
 	/* The marker is the loader's business only. */
 	pages = ld->mem->size >> DENALI_PAGE_SHIFT;
 	for (page = 0; page < pages; page++)
-		ld->mem->prot[page] &= ~DENALI_PAGE_SEGMENT;
+		ld->mem->prot[page] &= ~(DENALI_PAGE_SEGMENT |
+					 DENALI_PAGE_PLACED);
 	return 0;
 }
 
@@ -545,9 +616,20 @@ int denali_image_load(struct denali_guest_mem *mem, denali_image_read_t read,
 		      void *ctx, u64 file_size, u64 *entry, char *err,
 		      size_t errlen)
 {
+	return denali_image_load_placed(mem, read, NULL, ctx, file_size,
+					entry, err, errlen);
+}
+
+int denali_image_load_placed(struct denali_guest_mem *mem,
+			     denali_image_read_t read,
+			     denali_image_place_t place, void *ctx,
+			     u64 file_size, u64 *entry, char *err,
+			     size_t errlen)
+{
 	struct denali_loader ld = {
 		.mem = mem,
 		.read = read,
+		.place = place,
 		.ctx = ctx,
 		.file_size = file_size,
 		.err = err,

@@ -57,4 +57,23 @@ int denali_image_load(struct denali_guest_mem *mem, denali_image_read_t read,
 		      void *ctx, u64 file_size, u64 *entry, char *err,
 		      size_t errlen);
 
+/*
+ * Place guest page @page, whose final bytes (file bytes of every segment
+ * touching it, zeros elsewhere) are the DENALI_PAGE_BYTES at @bytes, its
+ * permissions already in mem->prot.  0, or a negative errno after
+ * writing its own message.
+ */
+typedef int (*denali_image_place_t)(void *ctx, u64 page, const void *bytes);
+
+/*
+ * As denali_image_load(), but the file bytes go to @place a page at a
+ * time (each page holding file bytes once), never into mem->host; @read
+ * then reads into the loader's own buffer only.
+ */
+int denali_image_load_placed(struct denali_guest_mem *mem,
+			     denali_image_read_t read,
+			     denali_image_place_t place, void *ctx,
+			     u64 file_size, u64 *entry, char *err,
+			     size_t errlen);
+
 #endif /* DENALI_IMAGE_H */

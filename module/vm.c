@@ -36,6 +36,7 @@
 
 #include "guest_pages.h"
 #include "image.h"
+#include "shared_image.h"
 #include "vm.h"
 #include "vnic.h"
 
@@ -224,13 +225,19 @@ static u64 host_bytes(struct denali_vm *vm)
 	return b;
 }
 
+/*
+ * @size: the caller's struct, by its ioctl number: sizeof(st), or
+ * DENALI_STATS_SIZE_0_6 for callers built before shared_pages.
+ */
 static long denali_vm_ioctl_stats(struct denali_vm *vm,
-				  struct denali_stats __user *uarg)
+				  struct denali_stats __user *uarg,
+				  size_t size)
 {
 	struct denali_stats st;
 	unsigned int i, j;
 
-	if (copy_from_user(&st, uarg, sizeof(st)))
+	memset(&st, 0, sizeof(st));
+	if (copy_from_user(&st, uarg, size))
 		return -EFAULT;
 	if (st.flags || st.pad)
 		return -EINVAL;
@@ -258,7 +265,8 @@ static long denali_vm_ioctl_stats(struct denali_vm *vm,
 	st.irqs_raised = atomic64_read(&vm->irqs_raised);
 	st.resident_pages = denali_guest_pages_resident(&vm->mem);
 	st.host_bytes = host_bytes(vm);
-	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	st.shared_pages = denali_guest_pages_shared(&vm->mem);
+	return copy_to_user(uarg, &st, size) ? -EFAULT : 0;
 }
 
 static long denali_vm_ioctl_raise_irq(struct denali_vm *vm,
@@ -286,7 +294,9 @@ static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 	case DENALI_RUN:
 		return denali_vm_ioctl_run(vm, (void __user *)arg);
 	case DENALI_GET_STATS:
-		return denali_vm_ioctl_stats(vm, (void __user *)arg);
+	case DENALI_GET_STATS_0_6:
+		return denali_vm_ioctl_stats(vm, (void __user *)arg,
+					     _IOC_SIZE(cmd));
 	case DENALI_RAISE_IRQ:
 		return denali_vm_ioctl_raise_irq(vm, (void __user *)arg);
 	default:
@@ -382,6 +392,7 @@ static void fill_info(struct denali_vm_info *info, struct denali_vm *vm)
 	info->mem_size = vm->mem.size;
 	info->owner_uid = from_kuid_munged(current_user_ns(), vm->owner);
 	info->resident_pages = denali_guest_pages_resident(&vm->mem);
+	info->shared_pages = denali_guest_pages_shared(&vm->mem);
 	info->host_bytes = host_bytes(vm);
 	spin_lock(&vm->lock);
 	info->runner_pid = vm->runner ? pid_vnr(vm->runner) : 0;
@@ -408,11 +419,13 @@ long denali_list_vms(struct denali_list_vms __user *uarg)
 	struct denali_vm *vm;
 	unsigned long id;
 	u32 count = 0, total = 0, cap;
+	u64 shared = 0, pass;
 	long ret = 0;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (req.flags || req.shared_pages ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
 	/*
@@ -435,19 +448,30 @@ long denali_list_vms(struct denali_list_vms __user *uarg)
 
 	total = 0;
 	mutex_lock(&registry_lock);
+	/* Each shared image once: marked with this pass under the lock. */
+	pass = denali_shared_list_pass();
 	xa_for_each(&registry, id, vm) {
+		struct denali_shared_image *si;
+
 		if (!may_control(vm))
 			continue;
 		if (count < cap)
 			fill_info(&infos[count++], vm);
 		total++;
+		si = vm->mem.pages ? vm->mem.pages->image : NULL;
+		if (si && si->seen != pass) {
+			si->seen = pass;
+			shared += si->npages;
+		}
 	}
 	mutex_unlock(&registry_lock);
 
 	if (count && copy_to_user(u64_to_user_ptr(req.vms), infos,
 				  count * sizeof(*infos)))
 		ret = -EFAULT;
-	else if (put_user(count, &uarg->count) || put_user(total, &uarg->total))
+	else if (put_user(count, &uarg->count) ||
+		 put_user(total, &uarg->total) ||
+		 put_user(shared, &uarg->shared_pages))
 		ret = -EFAULT;
 	kvfree(infos);
 	return ret;
@@ -517,6 +541,8 @@ struct create_ctx {
 	struct denali_nic_config *nics;	/* req.nic_count, copied in */
 	struct file *image;
 	struct denali_guest_mem *mem;	/* the VM's, once it has one */
+	struct denali_shared_image *share;	/* its image's shared pages */
+	bool building;		/* @share is new: this load fills it */
 	char *args;		/* req.args_len bytes, copied in */
 	char *err;
 };
@@ -697,6 +723,67 @@ static int read_image(void *arg, void *buf, u64 len, u64 off)
 	return 0;
 }
 
+/*
+ * One page of file bytes from the loader: mapped from the shared image
+ * if its bytes are the same (or, building the image, added to it), else
+ * a private page of this VM.  Read-only and writable segments alike: a
+ * writable page is copied on the guest's first write.
+ */
+static int place_page(void *arg, u64 idx, const void *bytes)
+{
+	struct create_ctx *ctx = arg;
+	struct denali_guest_mem *mem = ctx->mem;
+	struct page *page = NULL;
+	int err;
+
+	if (ctx->share) {
+		page = denali_shared_page(ctx->share, idx);
+		if (ctx->building && !page) {
+			page = denali_shared_add(ctx->share, idx, bytes);
+		} else if (!ctx->building &&
+			   (!page || memcmp(page_address(page), bytes,
+					    PAGE_SIZE))) {
+			/*
+			 * The file changed and kept its identity: this VM
+			 * gets the bytes it read, and no new VM finds the
+			 * stale image.
+			 */
+			denali_shared_unlist(ctx->share);
+			page = NULL;
+		}
+	}
+	if (page) {
+		denali_guest_pages_map_shared(mem, idx, page);
+		return 0;
+	}
+	err = denali_guest_pages_populate(mem, idx, idx, true);
+	if (err) {
+		denali_guest_pages_describe(ctx->err, DENALI_ERROR_MAX, err,
+					    idx << PAGE_SHIFT);
+		return err;
+	}
+	memcpy(mem->host + (idx << PAGE_SHIFT), bytes, PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * The shared image for this load: a listed one of the same file and
+ * owner, whose pages are compared as they are read, or a new one this
+ * load fills.  Without memory for one, every page is private.
+ */
+static void find_share(struct create_ctx *ctx, struct denali_shared_key *key)
+{
+	denali_shared_key_of(ctx->image, current_euid(), key);
+	ctx->share = denali_shared_find(key);
+	if (!ctx->share) {
+		ctx->share = denali_shared_new(key);
+		ctx->building = true;
+	}
+	/* The VM's mapping holds the reference from now on. */
+	if (ctx->share)
+		denali_guest_pages_set_image(ctx->mem, ctx->share);
+}
+
 /* Make every page the guest may use exist now (DENALI_CREATE_PREALLOC). */
 static int prealloc(struct create_ctx *ctx, struct denali_guest_mem *mem)
 {
@@ -721,6 +808,7 @@ static int prealloc(struct create_ctx *ctx, struct denali_guest_mem *mem)
 static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 {
 	u64 size = ctx->req.mem_size, entry;
+	struct denali_shared_key key, now;
 	int err;
 
 	vm->mem.size = size;
@@ -751,15 +839,20 @@ static int build_vm(struct create_ctx *ctx, struct denali_vm *vm)
 		return err;
 	}
 
-	err = denali_image_load(&vm->mem, read_image, ctx,
-				i_size_read(file_inode(ctx->image)), &entry,
-				ctx->err, DENALI_ERROR_MAX);
+	find_share(ctx, &key);
+	err = denali_image_load_placed(&vm->mem, read_image, place_page, ctx,
+				       i_size_read(file_inode(ctx->image)),
+				       &entry, ctx->err, DENALI_ERROR_MAX);
 	if (err) {
 		if (!ctx->err[0])
 			create_error(ctx, "cannot read the image: error %d",
 				     err);
 		return err;
 	}
+	/* A file changed while we read it may hold a mix: keep it private. */
+	denali_shared_key_of(ctx->image, current_euid(), &now);
+	if (ctx->building && !memcmp(&key, &now, sizeof(key)))
+		denali_shared_publish(ctx->share);
 	if (ctx->req.flags & DENALI_CREATE_PREALLOC) {
 		err = prealloc(ctx, &vm->mem);
 		if (err)

@@ -261,6 +261,8 @@ enum denali_vm_state {
  *                     struct denali_stats).
  * @host_bytes:        (ABI 0.6) host kernel memory of the VM beyond its
  *                     guest pages (see struct denali_stats).
+ * @shared_pages:      (ABI 0.7) image pages it maps shared (see struct
+ *                     denali_stats).
  * @reserved:          zero.
  */
 struct denali_vm_info {
@@ -277,7 +279,8 @@ struct denali_vm_info {
 	char crash_description[64];	/* fixed */
 	__u64 resident_pages;
 	__u64 host_bytes;
-	__u64 reserved[2];
+	__u64 shared_pages;
+	__u64 reserved[1];
 };
 
 /**
@@ -288,6 +291,10 @@ struct denali_vm_info {
  *            call again with more room).
  * @flags:    IN: must be zero.
  * @vms:      IN: user address of the array.
+ * @shared_pages: OUT: (ABI 0.7) the shared image pages of all the VMs the
+ *            caller may see, each page counted once however many of
+ *            them map it (struct denali_vm_info's @shared_pages counts
+ *            it for each); IN: must be zero, as a reserved word was.
  * @reserved: IN: must be zero.
  *
  * Unprivileged callers see their own VMs only; CAP_SYS_ADMIN sees all.
@@ -298,7 +305,8 @@ struct denali_list_vms {
 	__u32 total;
 	__u32 flags;
 	__u64 vms;
-	__u64 reserved[4];
+	__u64 shared_pages;
+	__u64 reserved[3];
 };
 
 /**
@@ -357,6 +365,19 @@ enum denali_exit_kind {
  *                   its guest pages: its page tables, its host mapping's
  *                   tables, the VM, console and vCPU state, its NICs'
  *                   devices (docs/ARCHITECTURE.md gives the formula).
+ * @shared_pages:    OUT: (ABI 0.7) pages of the image's file bytes the VM
+ *                   maps from the module's one copy, shared with the other
+ *                   VMs its owner created from the same file: read-only
+ *                   segments' pages, and writable ones not yet written
+ *                   (the first write makes a private copy: one demand
+ *                   exit, and the page moves to @resident_pages).  Not
+ *                   in @resident_pages; the same whether or not another
+ *                   VM shares them.
+ *
+ * ABI 0.7 added @shared_pages at the end; DENALI_GET_STATS takes the
+ * struct's size from the ioctl number, so a caller built against 0.6
+ * (DENALI_GET_STATS_0_6, the struct without @shared_pages) still works
+ * and gets the 0.6 fields.
  */
 struct denali_stats {
 	__u32 flags;
@@ -372,7 +393,11 @@ struct denali_stats {
 	__u64 irqs_raised;
 	__u64 resident_pages;
 	__u64 host_bytes;
+	__u64 shared_pages;
 };
+
+/* struct denali_stats's size before ABI 0.7 (without shared_pages). */
+#define DENALI_STATS_SIZE_0_6	(sizeof(struct denali_stats) - sizeof(__u64))
 
 /**
  * struct denali_irq - DENALI_RAISE_IRQ's argument (ABI 0.3)
@@ -426,6 +451,9 @@ struct denali_irq {
 #define DENALI_RUN         _IOWR(DENALI_IOCTL_MAGIC, 0x40, struct denali_run)
 /* ABI 0.2 */
 #define DENALI_GET_STATS   _IOWR(DENALI_IOCTL_MAGIC, 0x41, struct denali_stats)
+/* The same, as callers built against ABI 0.6 number it. */
+#define DENALI_GET_STATS_0_6 _IOC(_IOC_READ | _IOC_WRITE, DENALI_IOCTL_MAGIC, \
+				  0x41, DENALI_STATS_SIZE_0_6)
 /*
  * ABI 0.3: raise virtual interrupts, as a device model in the runner
  * would; a VM running on another CPU is interrupted so that it sees them
@@ -518,7 +546,8 @@ DENALI_ABI_AT(denali_vm_info, crash_vector, 68);
 DENALI_ABI_AT(denali_vm_info, crash_description, 72);
 DENALI_ABI_AT(denali_vm_info, resident_pages, 136);
 DENALI_ABI_AT(denali_vm_info, host_bytes, 144);
-DENALI_ABI_AT(denali_vm_info, reserved, 152);
+DENALI_ABI_AT(denali_vm_info, shared_pages, 152);
+DENALI_ABI_AT(denali_vm_info, reserved, 160);
 
 DENALI_ABI_SIZE(denali_list_vms, 56);
 DENALI_ABI_AT(denali_list_vms, capacity, 0);
@@ -526,14 +555,15 @@ DENALI_ABI_AT(denali_list_vms, count, 4);
 DENALI_ABI_AT(denali_list_vms, total, 8);
 DENALI_ABI_AT(denali_list_vms, flags, 12);
 DENALI_ABI_AT(denali_list_vms, vms, 16);
-DENALI_ABI_AT(denali_list_vms, reserved, 24);
+DENALI_ABI_AT(denali_list_vms, shared_pages, 24);
+DENALI_ABI_AT(denali_list_vms, reserved, 32);
 
 DENALI_ABI_SIZE(denali_vm_ref, 24);
 DENALI_ABI_AT(denali_vm_ref, id, 0);
 DENALI_ABI_AT(denali_vm_ref, flags, 4);
 DENALI_ABI_AT(denali_vm_ref, reserved, 8);
 
-DENALI_ABI_SIZE(denali_stats, 272);
+DENALI_ABI_SIZE(denali_stats, 280);
 DENALI_ABI_AT(denali_stats, flags, 0);
 DENALI_ABI_AT(denali_stats, pad, 4);
 DENALI_ABI_AT(denali_stats, runs, 8);
@@ -547,6 +577,7 @@ DENALI_ABI_AT(denali_stats, idle_sleeps, 240);
 DENALI_ABI_AT(denali_stats, irqs_raised, 248);
 DENALI_ABI_AT(denali_stats, resident_pages, 256);
 DENALI_ABI_AT(denali_stats, host_bytes, 264);
+DENALI_ABI_AT(denali_stats, shared_pages, 272);
 
 DENALI_ABI_SIZE(denali_irq, 16);
 DENALI_ABI_AT(denali_irq, bits, 0);

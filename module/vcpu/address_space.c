@@ -21,9 +21,11 @@
  * allocates.  Guest memory is mapped as it is populated (guest_pages.c):
  * a page's entry, and any table above it, is added by the VM's own
  * thread when the guest first touches it, so a VM's tables grow with
- * what it touches, not with its --mem.  Only that thread writes the
- * tables, and only from not present to present: no TLB holds a
- * not-present entry, and every guest entry reloads CR3 anyway.
+ * what it touches, not with its --mem.  Shared image pages are mapped at
+ * creation, read-only; a copy-on-write one is remapped, writable, to its
+ * private copy on the first write.  Only the VM's thread writes the
+ * tables, between guest entries: every guest entry reloads CR3 with PCID
+ * 0, so no stale guest translation survives a change.
  */
 #include <linux/gfp.h>
 #include <linux/mem_encrypt.h>
@@ -96,7 +98,11 @@ static int map_one(struct denali_aspace *as,
 	u64 flags, *pte;
 
 	flags = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY;
-	if (prot & DENALI_PAGE_WRITE)
+	/*
+	 * A shared image page is read-only whatever its segment asks: a
+	 * write to a copy-on-write one faults, and the monitor copies it.
+	 */
+	if ((prot & DENALI_PAGE_WRITE) && !denali_guest_page_shared(mem, i))
 		flags |= _PAGE_RW;
 	if (!(prot & DENALI_PAGE_EXEC))
 		flags |= pte_nx();
@@ -121,7 +127,8 @@ static int map_guest_memory(struct denali_aspace *as,
 	for (i = 0; i < pages; i++) {
 		if (!(mem->prot[i] & DENALI_PAGE_PRESENT))
 			continue;
-		if (mem->pages && !denali_guest_page_resident(mem, i))
+		if (mem->pages && !denali_guest_page_resident(mem, i) &&
+		    !denali_guest_page_shared(mem, i))
 			continue;
 		err = map_one(as, mem, i);
 		if (err)

@@ -7,7 +7,8 @@
  *    the guest stops it: its state cannot be trusted);
  *  - a #PF on a page of guest memory not yet populated: its first touch
  *    (guest_pages.c); the page is made and mapped, and the guest re-runs
- *    the instruction without knowing (or stops, out of memory);
+ *    the instruction without knowing (or stops, out of memory); a write
+ *    to a copy-on-write image page is the same, with a private copy;
  *  - the hypercall vector: hypercalls.c;
  *  - #GP(0) on `hlt`: Denali's halt, the VM stops;
  *  - any other exception: the guest did something it may not, and stops
@@ -310,10 +311,45 @@ static void crash_nomem(struct denali_vm *vm, int err, u64 gva)
 	denali_vm_stop(vm, DENALI_STOP_CRASH, 0);
 }
 
+int denali_vm_unshare(struct denali_vm *vm, u64 idx)
+{
+	struct mem_cgroup *old;
+	int err;
+
+	err = denali_guest_pages_unshare(&vm->mem, idx);
+	if (err)
+		return err;
+	/* Its guest entry, writable now, before the guest runs again. */
+	old = set_active_memcg(vm->mem.pages->memcg);
+	err = denali_aspace_map_page(&vm->as, &vm->mem, idx);
+	set_active_memcg(old);
+	return err;
+}
+
+/* Copies other contexts wanted (a NIC's receive): make them now. */
+static void make_wanted_private(struct denali_vm *vm)
+{
+	struct denali_guest_pages *gp = vm->mem.pages;
+	unsigned long idx, n = vm->mem.size >> PAGE_SHIFT;
+	int err;
+
+	atomic_set(&gp->cow_pending, 0);
+	smp_mb__after_atomic();	/* the flag before the bits */
+	for_each_set_bit(idx, gp->cow_wanted, n) {
+		err = denali_vm_unshare(vm, idx);
+		if (err) {
+			crash_nomem(vm, err, (u64)idx << PAGE_SHIFT);
+			return;
+		}
+	}
+}
+
 void denali_check_nomem(struct denali_vm *vm)
 {
 	struct denali_guest_pages *gp = vm->mem.pages;
 
+	if (gp && atomic_read(&gp->cow_pending))
+		make_wanted_private(vm);
 	if (!gp || atomic_read(&gp->nomem) != 2)
 		return;
 	smp_rmb();	/* the details, after the flag */
@@ -325,9 +361,16 @@ bool denali_is_demand_fault(const struct denali_vm *vm,
 {
 	u64 err = vm->vcpu.regs.error_code;
 
-	return e->code == X86_TRAP_PF && !e->async_pf && vm->mem.pages &&
-	       !(err & (X86_PF_PROT | X86_PF_RSVD)) && e->cr2 < vm->mem.size &&
-	       (vm->mem.prot[e->cr2 >> PAGE_SHIFT] & DENALI_PAGE_PRESENT);
+	if (e->code != X86_TRAP_PF || e->async_pf || !vm->mem.pages ||
+	    (err & X86_PF_RSVD) || e->cr2 >= vm->mem.size)
+		return false;
+	/* A write to a copy-on-write image page its segment lets it write. */
+	if (err & X86_PF_PROT)
+		return (err & X86_PF_WRITE) && !(err & X86_PF_INSTR) &&
+		       (vm->mem.prot[e->cr2 >> PAGE_SHIFT] &
+			DENALI_PAGE_WRITE) &&
+		       denali_guest_page_shared(&vm->mem, e->cr2 >> PAGE_SHIFT);
+	return vm->mem.prot[e->cr2 >> PAGE_SHIFT] & DENALI_PAGE_PRESENT;
 }
 
 /*
@@ -343,6 +386,14 @@ static bool demand_fault(struct denali_vm *vm, const struct denali_exit_info *e)
 	struct mem_cgroup *old;
 	int err;
 
+	/* A write to a copy-on-write page: its private copy, mapped. */
+	if (denali_guest_page_shared(&vm->mem, idx)) {
+		err = denali_vm_unshare(vm, idx);
+		if (!err)
+			return false;
+		crash_nomem(vm, err, idx << PAGE_SHIFT);
+		return true;
+	}
 	err = denali_guest_pages_populate(&vm->mem, idx, idx, true);
 	if (!err) {
 		/* The tables too are the creator's to pay for. */

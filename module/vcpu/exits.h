@@ -34,8 +34,17 @@ bool denali_handle_exit(struct denali_vm *vm,
  */
 bool denali_is_demand_fault(const struct denali_vm *vm,
 			    const struct denali_exit_info *exit);
-/* The VM's thread: stop @vm if a host access could not populate a page. */
+/*
+ * The VM's thread, before each entry: make the private copies other
+ * contexts asked for; stop @vm if a host access could not populate a page.
+ */
 void denali_check_nomem(struct denali_vm *vm);
+
+/*
+ * The VM's thread, between entries: give copy-on-write guest page @idx
+ * its private copy and map it writable for the guest.  0 or -errno.
+ */
+int denali_vm_unshare(struct denali_vm *vm, u64 idx);
 
 /* Stop @vm with a DENALI_CRASH_VREGS report saying what it broke. */
 __printf(2, 3) void denali_crash_vregs(struct denali_vm *vm,

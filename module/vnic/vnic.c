@@ -39,6 +39,7 @@
 
 #include "denali_release.h"
 #include "exits.h"
+#include "guest_pages.h"
 #include "vm.h"
 #include "vnic.h"
 #include "vregs.h"
@@ -168,7 +169,7 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct denali_net_desc *d;
 	u32 avail, used, size, cap, len = skb->len;
 	bool irq = false;
-	u64 addr;
+	u64 addr, refused;
 	u8 *dst;
 
 	/* Paired with net_setup's release: the ring pointers are set. */
@@ -197,8 +198,16 @@ static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 		u64_stats_update_end(&nic->rx_sync);
 		goto drop;
 	}
+	refused = denali_guest_pages_cow_refused(&nic->vm->mem);
 	dst = denali_guest_ptr(&nic->vm->mem, addr, len,
 			       DENALI_PAGE_PRESENT | DENALI_PAGE_WRITE);
+	/*
+	 * A copy-on-write image page, which only the VM's thread may copy
+	 * (guest_pages.c): not the guest's fault; dropped as not ready, and
+	 * the copy is made at the VM's next exit.
+	 */
+	if (!dst && denali_guest_pages_cow_refused(&nic->vm->mem) != refused)
+		goto drop_not_ready;
 	if (!dst) {
 		nic_fault(nic, "nic%u rx desc %u: addr 0x%llx not writable",
 			  nic->index, used & (size - 1), addr);

@@ -513,7 +513,8 @@ TEST(stats_list_covers_the_struct)
 	}
 	EXPECT_EQ(sizeof(struct denali_stats), at);
 	EXPECT_STREQ("runs", denali_stat_descs[0].key);
-	EXPECT_STREQ("host_bytes", denali_stat_descs[denali_stat_count - 1].key);
+	EXPECT_STREQ("shared_pages",
+		     denali_stat_descs[denali_stat_count - 1].key);
 }
 
 TEST(stats_text)
@@ -550,7 +551,8 @@ TEST(stats_text)
 		"idle sleeps          37\n"
 		"irqs raised          13\n"
 		"resident pages       0\n"
-		"host bytes           0\n", text);
+		"host bytes           0\n"
+		"shared pages         0\n", text);
 	free(text);
 }
 
@@ -689,7 +691,7 @@ TEST(json_vm_object)
 	vm.runner_pid = 4242;
 	CAPTURE(text, json_print_vm(out, &vm, "alice", NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\", \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
+		"{\"id\": 3, \"name\": \"web\", \"state\": 2, \"mem_size\": 16777216, \"owner_uid\": 1000, \"runner_pid\": 4242, \"stop_reason\": 0, \"exit_status\": 0, \"crash_cause\": 0, \"crash_vector\": 0, \"crash_description\": \"\", \"state_name\": \"running\", \"status\": \"running\", \"owner\": \"alice\", \"resident_pages\": 0, \"shared_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
 		text);
 	free(text);
 }
@@ -711,7 +713,7 @@ TEST(json_vm_object_crashed_with_hostile_text)
 	memset(vm.name, 'n', sizeof(vm.name));
 	CAPTURE(text, json_print_vm(out, &vm, NULL, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null, \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
+		"{\"id\": 3, \"name\": \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\", \"state\": 3, \"mem_size\": 1048576, \"owner_uid\": 65534, \"runner_pid\": 0, \"stop_reason\": 3, \"exit_status\": -1, \"crash_cause\": 1, \"crash_vector\": 14, \"crash_description\": \"bad \\\"insn\\\"\\n\\\\\\ufffd\", \"state_name\": \"stopped\", \"status\": \"crashed: bad \\\"insn\\\"?\\\\?\", \"owner\": null, \"resident_pages\": 0, \"shared_pages\": 0, \"host_bytes\": 0, \"nics\": []}",
 		text);
 	free(text);
 }
@@ -726,7 +728,7 @@ TEST(json_stats_object)
 	st.hypercalls[15] = 2;
 	CAPTURE(text, json_print_stats(out, "web", 3, &st, NULL, 0));
 	EXPECT_STREQ(
-		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"demand\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13, \"resident_pages\": 0, \"host_bytes\": 0, \"nics\": []}\n",
+		"{\"id\": 3, \"name\": \"web\", \"runs\": 2, \"exits\": {\"hypercall\": 201, \"interrupt\": 1003, \"nmi\": 0, \"mce\": 0, \"fault\": 1, \"aborted\": 0, \"kick\": 0, \"demand\": 3}, \"hypercalls\": {\"reserved\": 0, \"exit\": 1, \"console_write\": 200, \"null\": 0, \"idle\": 40, \"upcall_return\": 12, \"console_read\": 3, \"time\": 0, \"8\": 0, \"9\": 0, \"10\": 0, \"11\": 0, \"12\": 0, \"13\": 0, \"14\": 0, \"15+\": 2}, \"guest_ns\": 1204518330, \"console_bytes\": 3200, \"console_dropped\": 0, \"upcalls\": 12, \"idle_sleeps\": 37, \"irqs_raised\": 13, \"resident_pages\": 0, \"host_bytes\": 0, \"shared_pages\": 0, \"nics\": []}\n",
 		text);
 	free(text);
 }

@@ -130,8 +130,9 @@ void json_print_vm(FILE *out, const struct denali_vm_info *vm,
 	json_write_string(out, status, sizeof(status));
 	fputs(", \"owner\": ", out);
 	json_write_string(out, owner, SIZE_MAX);
-	fprintf(out, ", \"resident_pages\": %llu, \"host_bytes\": %llu",
+	fprintf(out, ", \"resident_pages\": %llu, \"shared_pages\": %llu, \"host_bytes\": %llu",
 		(unsigned long long)vm->resident_pages,
+		(unsigned long long)vm->shared_pages,
 		(unsigned long long)vm->host_bytes);
 	fputs(", \"nics\": [", out);
 	for (i = 0; i < n; i++) {

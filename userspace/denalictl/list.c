@@ -30,6 +30,12 @@
 /* Extra room when growing, for VMs made between two calls. */
 #define LIST_SLACK		16
 
+/*
+ * The last listing's shared image pages, each counted once however many
+ * VMs map it (ABI 0.7; 0 from an older module, which shares none).
+ */
+static unsigned long long listed_shared_pages;
+
 int list_vms(int ctlfd, struct denali_vm_info **vms, size_t *n)
 {
 	struct denali_list_vms req;
@@ -66,6 +72,7 @@ int list_vms(int ctlfd, struct denali_vm_info **vms, size_t *n)
 	}
 	*vms = buf;
 	*n = req.count;
+	listed_shared_pages = req.shared_pages;
 	return 0;
 }
 
@@ -192,6 +199,7 @@ struct row {
 	const char *state;
 	char mem[DENALI_SIZE_TEXT];
 	char rss[DENALI_SIZE_TEXT];	/* resident guest pages */
+	char shared[DENALI_SIZE_TEXT];	/* shared image pages mapped */
 	char host[DENALI_SIZE_TEXT];	/* host kernel memory */
 	char owner[64];
 	char pid[12];
@@ -200,8 +208,8 @@ struct row {
 };
 
 enum {
-	COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_RSS, COL_HOST, COL_OWNER,
-	COL_PID, COL_NICS, COLS
+	COL_ID, COL_NAME, COL_STATE, COL_MEM, COL_RSS, COL_SHARED, COL_HOST,
+	COL_OWNER, COL_PID, COL_NICS, COLS
 };
 
 /* The VMs' NICs, for the NICS column; NULL and "?" if unknown. */
@@ -219,6 +227,8 @@ static void fill_row(struct row *r, const struct denali_vm_info *vm)
 	denali_format_size(vm->mem_size, r->mem, sizeof(r->mem));
 	denali_format_size(vm->resident_pages * DENALI_GUEST_PAGE_SIZE, r->rss,
 			   sizeof(r->rss));
+	denali_format_size(vm->shared_pages * DENALI_GUEST_PAGE_SIZE,
+			   r->shared, sizeof(r->shared));
 	denali_format_size(vm->host_bytes, r->host, sizeof(r->host));
 	if (owner)
 		denali_copy_printable(r->owner, sizeof(r->owner), owner,
@@ -238,13 +248,16 @@ static void fill_row(struct row *r, const struct denali_vm_info *vm)
 }
 
 /*
- * What the VMs listed cost together: their resident guest pages and the
- * host kernel memory they hold (each VM's own share, no runner).
+ * What the VMs listed cost together: their resident guest pages, the
+ * shared image pages they map (each page once, however many VMs map it:
+ * the module counts them) and the host kernel memory they hold (each
+ * VM's own share, no runner).
  */
 static void print_totals(const struct denali_vm_info *vms, size_t n)
 {
 	unsigned long long rss = 0, host = 0;
 	char rss_text[DENALI_SIZE_TEXT], host_text[DENALI_SIZE_TEXT];
+	char shared_text[DENALI_SIZE_TEXT];
 	size_t i;
 
 	if (!n)
@@ -255,15 +268,17 @@ static void print_totals(const struct denali_vm_info *vms, size_t n)
 	}
 	denali_format_size(rss, rss_text, sizeof(rss_text));
 	denali_format_size(host, host_text, sizeof(host_text));
-	printf("total: %zu VM%s, %s resident guest memory, %s host kernel memory\n",
-	       n, n == 1 ? "" : "s", rss_text, host_text);
+	denali_format_size(listed_shared_pages * DENALI_GUEST_PAGE_SIZE,
+			   shared_text, sizeof(shared_text));
+	printf("total: %zu VM%s, %s resident guest memory, %s shared image memory, %s host kernel memory\n",
+	       n, n == 1 ? "" : "s", rss_text, shared_text, host_text);
 }
 
 static void print_table(const struct denali_vm_info *vms, size_t n)
 {
 	static const struct row header = {
-		"ID", "NAME", "STATE", "MEM", "RSS", "HOST", "OWNER", "PID",
-		"NICS", "STATUS"
+		"ID", "NAME", "STATE", "MEM", "RSS", "SHARED", "HOST", "OWNER",
+		"PID", "NICS", "STATUS"
 	};
 	int w[COLS] = { 0 };
 	struct row *rows;
@@ -283,7 +298,8 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 		const struct row *r = &rows[i];
 		const int len[COLS] = {
 			strlen(r->id), strlen(r->name), strlen(r->state),
-			strlen(r->mem), strlen(r->rss), strlen(r->host),
+			strlen(r->mem), strlen(r->rss), strlen(r->shared),
+			strlen(r->host),
 			strlen(r->owner), strlen(r->pid), strlen(r->nics),
 		};
 		int c;
@@ -296,10 +312,11 @@ static void print_table(const struct denali_vm_info *vms, size_t n)
 	for (i = 0; i <= n; i++) {
 		const struct row *r = &rows[i];
 
-		printf("%*s  %-*s  %-*s  %*s  %*s  %*s  %-*s  %*s  %-*s  %s\n",
+		printf("%*s  %-*s  %-*s  %*s  %*s  %*s  %*s  %-*s  %*s  %-*s  %s\n",
 		       w[COL_ID], r->id, w[COL_NAME], r->name,
 		       w[COL_STATE], r->state, w[COL_MEM], r->mem,
-		       w[COL_RSS], r->rss, w[COL_HOST], r->host,
+		       w[COL_RSS], r->rss, w[COL_SHARED], r->shared,
+		       w[COL_HOST], r->host,
 		       w[COL_OWNER], r->owner, w[COL_PID], r->pid,
 		       w[COL_NICS], r->nics, r->status);
 	}
