@@ -88,6 +88,16 @@ static void uncharge(u64 bytes)
 	atomic64_sub(bytes, &total_charged);
 }
 
+bool denali_guest_mem_charge(u64 bytes)
+{
+	return charge(bytes);
+}
+
+void denali_guest_mem_uncharge(u64 bytes)
+{
+	uncharge(bytes);
+}
+
 /* ---- 2. the host mapping -------------------------------------------------- */
 
 /*

@@ -48,6 +48,13 @@ struct denali_guest_pages {
 	atomic64_t cow_refused;		/* such writes refused */
 };
 
+/*
+ * Count @bytes against max_total_mem_mb (shared image pages, once each);
+ * false if that would pass it.
+ */
+bool denali_guest_mem_charge(u64 bytes);
+void denali_guest_mem_uncharge(u64 bytes);
+
 /* Reserve @mem->size bytes of host mapping, empty; the creator's memcg. */
 int denali_guest_pages_init(struct denali_guest_mem *mem);
 /* Free every populated page and the mapping (process context). */

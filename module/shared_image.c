@@ -23,8 +23,10 @@
  *
  * Charging: an entry's pages are allocated with __GFP_ACCOUNT by its
  * first creator, so they are charged to that creator's memory cgroup
- * until the entry is freed (docs/ARCHITECTURE.md).  They are not counted
- * against max_total_mem_mb, which bounds the VMs' private pages.
+ * until the entry is freed (docs/ARCHITECTURE.md), and counted once
+ * against max_total_mem_mb.  A page that cannot be had (either limit)
+ * is simply not shared: the VM then tries a private one, and fails
+ * creation with that error if it cannot have that either.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "guest_pages.h"
 #include "shared_image.h"
 
 static LIST_HEAD(table);
@@ -117,17 +120,22 @@ struct page *denali_shared_add(struct denali_shared_image *si, u64 idx,
 	/* Only the builder, before publishing, adds: no lock needed. */
 	if (WARN_ON_ONCE(si->listed || xa_load(&si->pages, idx)))
 		return NULL;
+	if (!denali_guest_mem_charge(PAGE_SIZE))
+		return NULL;
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN);
 	if (!page)
-		return NULL;
+		goto uncharge;
 	memcpy(page_address(page), bytes, PAGE_SIZE);
-	if (xa_err(xa_store(&si->pages, idx, page, GFP_KERNEL_ACCOUNT))) {
-		__free_page(page);
-		return NULL;
-	}
+	if (xa_err(xa_store(&si->pages, idx, page, GFP_KERNEL_ACCOUNT)))
+		goto free;
 	si->npages++;
 	atomic_long_inc(&pages_held);
 	return page;
+free:
+	__free_page(page);
+uncharge:
+	denali_guest_mem_uncharge(PAGE_SIZE);
+	return NULL;
 }
 
 void denali_shared_publish(struct denali_shared_image *si)
@@ -170,6 +178,7 @@ static void release_locked(struct kref *ref)
 	/* No VM maps these pages any more: their last mapping is gone. */
 	xa_for_each(&si->pages, i, page) {
 		__free_page(page);
+		denali_guest_mem_uncharge(PAGE_SIZE);
 		atomic_long_dec(&pages_held);
 	}
 	xa_destroy(&si->pages);

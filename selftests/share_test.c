@@ -181,8 +181,12 @@ static int create_from(const char *path, const char *const *argv, int argc,
 	ASSERT_LE(0, s_->vm) TH_LOG("%s: %s", strerror(-s_->vm), err_);	\
 } while (0)
 
-#define START(i) \
-	ASSERT_EQ(0, denali_runner_start(&self->s[i].r, self->s[i].vm, -1, 0))
+static int start_slot(struct slot *s)
+{
+	return denali_runner_start(&s->r, s->vm, -1, 0);
+}
+
+#define START(i) ASSERT_EQ(0, start_slot(&self->s[i]))
 #define WAIT_FOR(i, want) \
 	ASSERT_TRUE(denali_console_wait(self->s[i].vm, &self->s[i].con, \
 					want, HANG_MS))			\

@@ -33,10 +33,11 @@
 #define PAGE	4096ul
 #define INITIAL	0x5eedul
 
-static volatile unsigned long data_page[PAGE / sizeof(unsigned long)]
-	__attribute__((aligned(PAGE))) = { INITIAL };
-static volatile unsigned char host_page[PAGE]
-	__attribute__((aligned(PAGE))) = { 'i' };
+/* Every access below is PV_READ/PV_WRITE: a real load or store. */
+static unsigned long data_page[PAGE / sizeof(unsigned long)] __aligned(PAGE) = {
+	INITIAL
+};
+static unsigned char host_page[PAGE] __aligned(PAGE) = { 'i' };
 static const char marker[] = "share-marker-A";
 
 static char input[16];
@@ -69,10 +70,11 @@ static void write_read(bool write, unsigned long v)
 {
 	rehearse();
 	if (write)
-		data_page[0] = v;
+		PV_WRITE(data_page[0], v);
 	printf("share: wrote\n");
 	wait_byte();
-	pv_done("share: value=%lx host=%c", data_page[0], host_page[0]);
+	pv_done("share: value=%lx host=%c", PV_READ(data_page[0]),
+		PV_READ(host_page[0]));
 }
 
 static void host_data(void)
@@ -81,7 +83,7 @@ static void host_data(void)
 
 	rehearse();
 	while (!got) {
-		got = ilwaco_console_read((void *)host_page, 1);
+		got = ilwaco_console_read(host_page, 1);
 		PV_CHECK(got >= 0, "console_read into data returned %ld", got);
 		if (!got) {
 			ilwaco_idle(DENALI_IDLE_FOREVER);
@@ -89,7 +91,7 @@ static void host_data(void)
 		}
 	}
 	text = ilwaco_console_read((void *)&host_data, 1);
-	pv_done("share: host=%c text=%ld", host_page[0], text);
+	pv_done("share: host=%c text=%ld", PV_READ(host_page[0]), text);
 }
 
 int main(int argc, char **argv)
@@ -103,7 +105,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "hostdata"))
 		host_data();
 	if (!strcmp(argv[0], "text")) {
-		PV_WRITE(*(volatile unsigned char *)&host_data, 0xcc);
+		PV_WRITE(*(unsigned char *)&host_data, 0xcc);
 		PV_FAIL("wrote into its own text");
 	}
 	if (!strcmp(argv[0], "marker"))

@@ -185,7 +185,8 @@ static const char * const create_details[] = {
 };
 
 static const char * const list_details[] = {
-	"columns: ID NAME STATE MEM OWNER PID (of the runner) STATUS",
+	"columns: ID NAME STATE MEM RSS SHARED HOST OWNER PID (of the runner)",
+	"NICS STATUS; the total counts shared image pages once",
 	"-j, --json      a JSON array of objects, one per VM",
 	NULL
 };
