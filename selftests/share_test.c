@@ -187,10 +187,12 @@ static int start_slot(struct slot *s)
 }
 
 #define START(i) ASSERT_EQ(0, start_slot(&self->s[i]))
-#define WAIT_FOR(i, want) \
-	ASSERT_TRUE(denali_console_wait(self->s[i].vm, &self->s[i].con, \
-					want, HANG_MS))			\
-		TH_LOG("VM %d: %s", i, self->s[i].con.text)
+#define WAIT_FOR(i, want) do {						\
+	struct slot *w_ = &self->s[i];					\
+									\
+	ASSERT_TRUE(denali_console_wait(w_->vm, &w_->con, want, HANG_MS))\
+		TH_LOG("VM %d: %s", i, w_->con.text);			\
+} while (0)
 #define SEND(i) ASSERT_EQ(1, write(self->s[i].vm, "x", 1))
 
 /* Slot @i ends as the runner reports, its console read to the end. */
