@@ -36,6 +36,7 @@
 
 struct sw_vm {
 	int fd;
+	uint32_t id;
 	pthread_t thread;
 	atomic_int stop, done;
 	struct denali_run run;
@@ -112,6 +113,7 @@ static int sw_vm_start(struct sw_vm *v, const struct denali_nic_config *cfg,
 		memcpy(err, c.error, DENALI_ERROR_MAX);
 	if (v->fd < 0)
 		return v->fd;
+	v->id = c.id;
 	if (!ready)
 		return 0;
 	if (pthread_create(&v->thread, NULL, sw_vm_main, v)) {
@@ -593,6 +595,67 @@ TEST_F_TIMEOUT(sw, hundred_vms_behind_one_switch, 900)
 	/* No VM answered for another. */
 	EXPECT_EQ(0, recv_type(self->s, in, ECHO_TYPE, 300));
 	free(mac);
+}
+
+/*
+ * Frames in flight every way while the VMs go: Linux floods both ports
+ * (unicast and broadcast) from a child process, and frames of 255 hops
+ * bounce between the two guests inside the switch.  One VM is destroyed
+ * while the other's thread is delivering to it, then the other (the
+ * uplink goes with it, under the sender), then the module is unloaded.
+ * The kernel log must stay clean (the lane checks it).
+ */
+TEST_F_TIMEOUT(sw, destroy_and_rmmod_with_frames_in_flight, 300)
+{
+	uint8_t mac[2][6], f[3][200];
+	struct denali_vm_ref ref;
+	int dev, i, k, ret = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, start_ports(_metadata, self->vm, 2, NULL, mac));
+	self->s = packet_socket(SW);
+	ASSERT_LE(0, self->s);
+	make_frame(f[0], 200, mac[0], mac[1], HOPS_TYPE, 0);
+	f[0][14] = 255;
+	make_frame(f[1], 200, bcast, host_mac, ECHO_TYPE, 1);
+	make_frame(f[2], 200, mac[1], host_mac, ECHO_TYPE, 2);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Until the uplink is gone under the socket. */
+		for (k = 0;; k++)
+			if (send(self->s, f[k % 3], 200, MSG_DONTWAIT) < 0 &&
+			    errno != ENOBUFS && errno != EAGAIN)
+				_exit(0);
+	}
+	denali_sleep_ms(300);
+	/* Frames did go between the two guests. */
+	EXPECT_LT(0, port_stats(&self->vm[1]).to_guest_packets);
+	/* Destroyed while its peer's thread and Linux still send to it. */
+	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	memset(&ref, 0, sizeof(ref));
+	ref.id = self->vm[0].id;
+	ASSERT_EQ(0, ioctl(dev, DENALI_DESTROY_VM, &ref));
+	denali_sleep_ms(200);
+	EXPECT_NE(0u, if_nametoindex(SW));
+	ref.id = self->vm[1].id;
+	ASSERT_EQ(0, ioctl(dev, DENALI_DESTROY_VM, &ref));
+	close(dev);
+	for (i = 0; i < 2; i++)
+		sw_vm_end(&self->vm[i]);
+	close(self->s);
+	self->s = -1;
+	EXPECT_EQ(0u, if_nametoindex(SW));
+	for (i = 0; i < 100 && ret; i++) {
+		ret = denali_unload_module();
+		if (ret)
+			denali_sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
+	EXPECT_EQ(0, denali_ensure_loaded());
 }
 
 TEST_HARNESS_MAIN
