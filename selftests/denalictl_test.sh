@@ -66,7 +66,7 @@ fi
 [ -e /sys/module/denali ] || insmod "$ko" || exit 1
 
 echo "TAP version 13"
-echo "1..58"
+echo "1..69"
 
 run "$ctl" create "$top/build/guests/hello.img" --mem 4M --foreground
 [ $rc = 0 ] && [ "$out" = "Hello from a Denali guest!" ]
