@@ -6,13 +6,14 @@
  *
  *   nic_cost [-l LANE] [-c MODE] N...
  *
- * For each N, three rounds of N VMs of guests/reflector (8 MiB limit,
+ * For each N, four rounds of N VMs of guests/reflector (8 MiB limit,
  * demand-zero, never run: the NIC's cost, not the guest's): no NIC, one
- * NIC with its own interface, one NIC a port of switch "dncost".  For
+ * NIC with its own interface, one NIC a port of switch "dncost", and no
+ * NIC again (the baseline is the mean of the two no-NIC rounds).  For
  * each round: MemAvailable and Slab (SReclaimable + SUnreclaim) of
  * /proc/meminfo before and after creating them, and the time to create
  * them; then all are closed (destroyed) and the next round waits for
- * MemAvailable to settle.  Per NIC = (round - no-NIC round) / N.  The
+ * MemAvailable and Slab to come back.  Per NIC = (round - no-NIC round) / N.  The
  * memory figures are real counts (kernel memory is the same under TCG);
  * the times are TCG's, functional.
  *
@@ -32,6 +33,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "denali_util.h"
 
 #define SW	"dncost"
@@ -118,20 +120,28 @@ static int create(int dev, int img, enum kind kind, unsigned int i)
 	return fd;
 }
 
-/* MemAvailable back within 1 MiB of @base, or 20 s: frees are lazy. */
-static void settle(long long base)
+/*
+ * MemAvailable and Slab back within 512 KiB of @mem and @sl, or 60 s:
+ * frees are lazy (RCU, vmalloc purges), and a round's must not be
+ * counted in the next one.
+ */
+static void settle(long long mem, long long sl)
 {
 	int i;
 
-	for (i = 0; i < 200 && meminfo_bytes("MemAvailable") < base - (1 << 20); i++)
+	for (i = 0; i < 600; i++) {
+		if (meminfo_bytes("MemAvailable") >= mem - (512 << 10) &&
+		    slab() <= sl + (512 << 10))
+			return;
 		denali_sleep_ms(100);
+	}
 }
 
 static int round_of(int dev, int img, enum kind kind, unsigned int n,
 		    long long *mem, long long *sl, double *secs)
 {
 	int *fds = calloc(n, sizeof(*fds));
-	long long m0, s0, base = meminfo_bytes("MemAvailable");
+	long long m0, s0;
 	unsigned int i, made = 0;
 	double t0;
 
@@ -152,7 +162,7 @@ static int round_of(int dev, int img, enum kind kind, unsigned int n,
 	for (i = 0; i < made; i++)
 		close(fds[i]);
 	free(fds);
-	settle(base);
+	settle(m0, s0);
 	return made == n ? 0 : -1;
 }
 
@@ -228,8 +238,8 @@ int main(int argc, char **argv)
 {
 	struct rlimit rl = { 65536, 65536 };
 	unsigned int n, big = 1100;
-	long long mem[3], sl[3];
-	double secs[3];
+	long long mem[4], sl[4];
+	double secs[4];
 	int dev, img, opt, k, ret = 0;
 
 	while ((opt = getopt(argc, argv, "l:c:b:")) != -1) {
@@ -243,26 +253,36 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
-	if (denali_ensure_loaded())
+	bench_default_module();
+	if (denali_ensure_loaded()) {
+		fprintf(stderr, "nic_cost: cannot load denali.ko\n");
 		return 1;
+	}
 	denali_sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
 	dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	img = image();
-	if (dev < 0 || img < 0)
+	if (dev < 0 || img < 0) {
+		fprintf(stderr, "nic_cost: no /dev/denali or no reflector.img\n");
 		return 1;
+	}
 	printf("lane,clock_mode,kind,measure,n,value\n");
 	for (; optind < argc; optind++) {
 		n = strtoul(argv[optind], NULL, 10);
-		for (k = NONE; k <= PORT; k++) {
-			if (round_of(dev, img, k, n, &mem[k], &sl[k], &secs[k]))
+		/* none, device, port, none again: the baseline is both. */
+		for (k = 0; k < 4; k++)
+			if (round_of(dev, img, k % 3, n, &mem[k], &sl[k],
+				     &secs[k]))
 				return 1;
+		mem[NONE] = (mem[NONE] + mem[3]) / 2;
+		sl[NONE] = (sl[NONE] + sl[3]) / 2;
+		secs[NONE] = (secs[NONE] + secs[3]) / 2;
+		for (k = NONE; k <= PORT; k++) {
 			printf("%s,%s,%s,memavailable_bytes_per_vm,%u,%.0f\n",
 			       lane, mode, kind_name[k], n, (double)mem[k] / n);
 			printf("%s,%s,%s,slab_bytes_per_vm,%u,%.0f\n", lane,
 			       mode, kind_name[k], n, (double)sl[k] / n);
 			printf("%s,%s,%s,create_us_per_vm,%u,%.1f\n", lane,
 			       mode, kind_name[k], n, secs[k] * 1e6 / n);
-			fflush(stdout);
 		}
 		for (k = DEVICE; k <= PORT; k++) {
 			printf("%s,%s,%s,memavailable_bytes_per_nic,%u,%.0f\n",
