@@ -196,11 +196,12 @@ static __printf(2, 3) void nic_fault(struct denali_nic *nic,
 
 /*
  * Copy one frame of @len bytes, from @skb or else from @buf, into @nic's
- * next receive buffer, or drop and count it.  The caller holds the NIC
- * against removal (its device's transmit lock, or RCU for a switch
- * port); several senders may fill a port's ring at once, hence @rx_lock.
+ * next receive buffer (true), or drop and count it (false).  The caller
+ * holds the NIC against removal (its device's transmit lock, or RCU for
+ * a switch port); several senders may fill a port's ring at once, hence
+ * @rx_lock.
  */
-static void nic_deliver(struct denali_nic *nic, const struct sk_buff *skb,
+static bool nic_deliver(struct denali_nic *nic, const struct sk_buff *skb,
 			const void *buf, u32 len)
 {
 	struct denali_net_ring *ring = nic->rx;
@@ -273,7 +274,7 @@ static void nic_deliver(struct denali_nic *nic, const struct sk_buff *skb,
 	spin_unlock_bh(&nic->rx_lock);
 	if (irq)
 		denali_irq_raise(nic->vm, DENALI_IRQ_NET);
-	return;
+	return true;
 
 	/* Rings not set up, or found broken: every frame lost is counted. */
 drop_not_ready:
@@ -282,12 +283,16 @@ drop_not_ready:
 	u64_stats_update_end(&nic->rx_sync);
 out:
 	spin_unlock_bh(&nic->rx_lock);
+	return false;
 }
 
 static netdev_tx_t denali_nic_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	nic_deliver(netdev_priv(dev), skb, NULL, skb->len);
-	consume_skb(skb);
+	/* A drop is a drop to Linux's drop monitor too. */
+	if (nic_deliver(netdev_priv(dev), skb, NULL, skb->len))
+		consume_skb(skb);
+	else
+		dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
 
