@@ -10,7 +10,9 @@
 # and for the VM the crossings (exits of every kind) per frame at that
 # saturation; then the same saturation for a reflector that polls while
 # frames keep coming and kicks once per 32 (denali_poll), with 96 in
-# flight: a busy server's crossings per frame.  See bench/README.md.
+# flight: a busy server's crossings per frame.  Both again with the VM's
+# NIC a port of the module's switch (paths switch, switch_poll: ABI 0.7).
+# See bench/README.md.
 #
 # Environment: BENCH_NET_N (round trips per timed run, plain TCG, 2000),
 # BENCH_NET_ICOUNT_N (the same under -icount, 300); fps runs are 4 N.
@@ -18,7 +20,7 @@
 net_n_plain=${BENCH_NET_N:-2000}
 net_n_icount=${BENCH_NET_ICOUNT_N:-300}
 net_timeout=${BENCH_NET_TIMEOUT:-900}
-net_re='^[^#,]+,[^,]+,(denali|denali_poll|veth),(rtt_ns|frames_per_s|crossings_per_frame),[0-9]+,[0-9]+,[0-9.]+$'
+net_re='^[^#,]+,[^,]+,(denali|denali_poll|switch|switch_poll|veth),(rtt_ns|frames_per_s|crossings_per_frame),[0-9]+,[0-9]+,[0-9.]+$'
 
 # One machine: LANE MODE; leaves net-LANE-MODE.log, .status and .secs.
 net_run_one() {
@@ -67,7 +69,7 @@ net_results() {
 			base=$logs/net-$lane-$mode
 			status=$(cat "$base.status")
 			if [ "$status" != 0 ] ||
-			   [ "$(grep -cE "$net_re" "$base.log")" != 14 ]; then
+			   [ "$(grep -cE "$net_re" "$base.log")" != 24 ]; then
 				echo "bench: net, $lane, $mode FAILED (status $status); see $base.log" >&2
 				failed=1
 				continue
@@ -136,6 +138,11 @@ END {
 			print "| crossings per frame, 32 in flight | " f(L[i], m, "denali", "crossings_per_frame", 100) " | " f(L[i], m, "denali", "crossings_per_frame", 1400) " |"
 			print "| frames/s, polling guest, 96 in flight | " f(L[i], m, "denali_poll", "frames_per_s", 100) " | " f(L[i], m, "denali_poll", "frames_per_s", 1400) " |"
 			print "| **crossings per frame at saturation** (polling guest) | " f(L[i], m, "denali_poll", "crossings_per_frame", 100) " | " f(L[i], m, "denali_poll", "crossings_per_frame", 1400) " |"
+			print "| round trip, switch port | " f(L[i], m, "switch", "rtt_ns", 100) " | " f(L[i], m, "switch", "rtt_ns", 1400) " |"
+			print "| frames/s, switch port | " f(L[i], m, "switch", "frames_per_s", 100) " | " f(L[i], m, "switch", "frames_per_s", 1400) " |"
+			print "| crossings per frame, switch port, 32 in flight | " f(L[i], m, "switch", "crossings_per_frame", 100) " | " f(L[i], m, "switch", "crossings_per_frame", 1400) " |"
+			print "| frames/s, switch port, polling guest | " f(L[i], m, "switch_poll", "frames_per_s", 100) " | " f(L[i], m, "switch_poll", "frames_per_s", 1400) " |"
+			print "| **crossings per frame at saturation**, switch port | " f(L[i], m, "switch_poll", "crossings_per_frame", 100) " | " f(L[i], m, "switch_poll", "crossings_per_frame", 1400) " |"
 		}
 	}
 }' "$csv" >"$md"

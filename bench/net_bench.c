@@ -21,6 +21,11 @@
  * flight, enough to keep it from ever running dry: frames per second and
  * crossings per frame again.
  *
+ * Then both again with the NIC a port of the module's switch "dnbsw"
+ * (ABI 0.7), the packet socket on its uplink ("switch", "switch_poll"):
+ * the same guest and frames, through the switch's demultiplexing instead
+ * of a net_device of the VM's own.
+ *
  * Prints CSV: lane,clock_mode,path,measure,size,n,value.  Under -icount
  * the times are the machine's instructions, not nanoseconds (bench/run
  * labels them).
@@ -199,9 +204,13 @@ static unsigned long long all_exits(int vm)
 	return denali_all_exits(&st);
 }
 
-/* A reflector VM with one NIC @ifname and boot argument @arg (or none). */
+/*
+ * A reflector VM with one NIC @ifname and boot argument @arg (or none);
+ * with @port, the NIC is a port of the module's switch @ifname instead
+ * (ABI 0.7), and @ifname its uplink.
+ */
 static int start_reflector(struct runner *r, pthread_t *th, const char *ifname,
-			   const char *arg)
+			   const char *arg, bool port)
 {
 	const char *argv[2] = { "reflector", arg };
 	char args[64];
@@ -222,7 +231,13 @@ static int start_reflector(struct runner *r, pthread_t *th, const char *ifname,
 	if (img < 0 || dev < 0)
 		return -1;
 	memset(&nic, 0, sizeof(nic));
-	snprintf(nic.ifname, sizeof(nic.ifname), "%s", ifname);
+	if (port) {
+		nic.flags = DENALI_NIC_SWITCH;
+		snprintf(nic.switch_name, sizeof(nic.switch_name), "%s",
+			 ifname);
+	} else {
+		snprintf(nic.ifname, sizeof(nic.ifname), "%s", ifname);
+	}
 	memset(&c, 0, sizeof(c));
 	c.mem_size = 8 << 20;
 	c.image_fd = img;
@@ -378,6 +393,18 @@ static void measure_saturated(const struct bench_opts *o, const char *path,
 	close(s);
 }
 
+/* The guest's MAC on NIC 0 of VM @vm, from the module (a port has no interface). */
+static int port_mac(int vm, uint8_t mac[6])
+{
+	struct denali_nic_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (ioctl(vm, DENALI_GET_NIC_STATS, &st))
+		return -1;
+	memcpy(mac, st.mac, 6);
+	return 0;
+}
+
 static void stop_reflector(struct runner *r, pthread_t th)
 {
 	int i;
@@ -413,7 +440,7 @@ int main(int argc, char **argv)
 	sh("echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null");
 	printf("lane,clock_mode,path,measure,size,n,value\n");
 
-	if (start_reflector(&r, &th, "dnb0", NULL) ||
+	if (start_reflector(&r, &th, "dnb0", NULL, false) ||
 	    sh("ip link set dnb0 up") || read_mac("dnb0", mac)) {
 		fprintf(stderr, "net_bench: no reflector VM\n");
 		return 1;
@@ -423,13 +450,31 @@ int main(int argc, char **argv)
 	stop_reflector(&r, th);
 
 	memset(&r, 0, sizeof(r));
-	if (start_reflector(&r, &th, "dnb1", "poll") ||
+	if (start_reflector(&r, &th, "dnb1", "poll", false) ||
 	    sh("ip link set dnb1 up") || read_mac("dnb1", mac)) {
 		fprintf(stderr, "net_bench: no polling reflector VM\n");
 		return 1;
 	}
 	mac[0] = 0x02;
 	measure_saturated(&o, "denali_poll", "dnb1", mac, r.vm);
+	stop_reflector(&r, th);
+
+	/* The same two through a port of the module's switch (ABI 0.7). */
+	memset(&r, 0, sizeof(r));
+	if (start_reflector(&r, &th, "dnbsw", NULL, true) ||
+	    sh("ip link set dnbsw up") || port_mac(r.vm, mac)) {
+		fprintf(stderr, "net_bench: no reflector VM behind a switch\n");
+		return 1;
+	}
+	measure(&o, "switch", "dnbsw", mac, r.vm);
+	stop_reflector(&r, th);
+	memset(&r, 0, sizeof(r));
+	if (start_reflector(&r, &th, "dnbsw", "poll", true) ||
+	    sh("ip link set dnbsw up") || port_mac(r.vm, mac)) {
+		fprintf(stderr, "net_bench: no polling reflector VM behind a switch\n");
+		return 1;
+	}
+	measure_saturated(&o, "switch_poll", "dnbsw", mac, r.vm);
 	stop_reflector(&r, th);
 
 	veth = start_veth_reflector();

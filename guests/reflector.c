@@ -18,6 +18,10 @@
  * With "sink", it posts its receive buffers and never reads them: a
  * guest that does not keep up, for the tests of the host's drops.
  *
+ * With "spoof", every reflection carries a source MAC that is not the
+ * NIC's (its last byte flipped): a guest lying about who it is, which
+ * the module's switch must drop (selftests/switch_test.c).
+ *
  * With "poll", it is a guest that expects a steady stream, as a busy
  * server is: after a pass that found frames it keeps polling instead of
  * idling, and kicks only once POLL_BATCH reflections are queued; after
@@ -50,6 +54,7 @@
 #define POLL_SPINS	20000
 
 static struct ilwaco_nic nics[REFLECTOR_NICS];
+static int spoof;
 static unsigned char mem[REFLECTOR_NICS][RING * 2 * BUF + 2 * 8192]
 	__aligned(64);
 
@@ -69,6 +74,8 @@ static unsigned int reflect(unsigned int index, const unsigned char *in,
 		return 0;
 	memcpy(out, in + 6, 6);
 	memcpy(out + 6, in, 6);
+	if (spoof)
+		out[11] ^= 1;
 	memcpy(out + 12, in + 12, len - 12);
 	type = (unsigned int)in[12] << 8 | in[13];
 	if (type == REFLECTOR_HOPS_TYPE) {
@@ -112,6 +119,8 @@ int main(int argc, char **argv)
 	int poll = argc > 1 && !strcmp(argv[1], "poll");
 	unsigned int batch = poll ? POLL_BATCH : 1, spins = 0;
 	int ret;
+
+	spoof = argc > 1 && !strcmp(argv[1], "spoof");
 
 	if (!count || count > REFLECTOR_NICS) {
 		printf("reflector: %u NICs, not 1 to %u\n", count,

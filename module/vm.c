@@ -221,7 +221,7 @@ static u64 host_bytes(struct denali_vm *vm)
 	b += (u64)READ_ONCE(vm->as.tables) << PAGE_SHIFT;
 	if (fps)		/* vzalloc'ed: whole pages */
 		b += PAGE_ALIGN(fps->size + offsetof(struct fpstate, regs));
-	b += (u64)READ_ONCE(vm->nic_count) * sizeof(struct net_device);
+	b += denali_vnic_host_bytes(vm);
 	return b;
 }
 
@@ -285,6 +285,20 @@ static long denali_vm_ioctl_raise_irq(struct denali_vm *vm,
 	return 0;
 }
 
+static long denali_vm_ioctl_nic_stats(struct denali_vm *vm,
+				      struct denali_nic_stats __user *uarg)
+{
+	struct denali_nic_stats st;
+	long ret;
+
+	if (copy_from_user(&st, uarg, sizeof(st)))
+		return -EFAULT;
+	ret = denali_vnic_get_stats(vm, &st);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -299,6 +313,8 @@ static long denali_vm_ioctl(struct file *file, unsigned int cmd,
 					     _IOC_SIZE(cmd));
 	case DENALI_RAISE_IRQ:
 		return denali_vm_ioctl_raise_irq(vm, (void __user *)arg);
+	case DENALI_GET_NIC_STATS:
+		return denali_vm_ioctl_nic_stats(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

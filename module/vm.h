@@ -80,6 +80,7 @@ struct denali_vm {
 	/* The virtual NICs (vnic/vnic.c). */
 	struct mutex nic_lock;	/* nics[] against removal; their rings */
 	unsigned int nic_count;
+	unsigned int nic_ports;	/* of them, switch ports (ABI 0.7) */
 	struct denali_nic *nics[DENALI_NIC_MAX];
 	atomic_t net_faulted;	/* a receive ring broke: crash at next entry */
 };

@@ -66,7 +66,7 @@ fi
 [ -e /sys/module/denali ] || insmod "$ko" || exit 1
 
 echo "TAP version 13"
-echo "1..51"
+echo "1..69"
 
 run "$ctl" create "$top/build/guests/hello.img" --mem 4M --foreground
 [ $rc = 0 ] && [ "$out" = "Hello from a Denali guest!" ]
@@ -461,6 +461,55 @@ sleep 1
 	[ ! -e /sys/class/net/dnct-two ]
 ok $? "destroy removes the VM's interfaces"
 ip link del dnct-br
+
+# The module's own switch (ABI 0.7): --nic switch=NAME makes a port with
+# no interface of its own; NAME is the switch's uplink, there while it
+# has ports.  stats reads a port's counters from the module.
+run "$ctl" create "$refl" --mem 8M --nic switch=dnct-sw,ifname=dnct-x
+[ $rc = 2 ] && echo "$err" | grep -q "switch= takes neither bridge= nor ifname="
+ok $? "create --nic switch= with ifname=: usage error ($err)"
+run "$ctl" create "$refl" --mem 8M --name sw-one --nic switch=dnct-sw,mac=02:00:00:5e:00:01
+[ $rc = 0 ] && wait_console sw-one "1 NICs up" && [ -e /sys/class/net/dnct-sw ] &&
+	! ip -o link | grep -q ': dn[0-9]'
+ok $? "create --nic switch=: the uplink exists, the VM has no interface"
+run "$ctl" create "$refl" --mem 8M --name sw-dup --nic switch=dnct-sw,mac=02:00:00:5e:00:01
+[ $rc = 1 ] && echo "$err" | grep -q "02:00:00:5e:00:01 is already a port of switch 'dnct-sw'" &&
+	! "$ctl" list | grep -q sw-dup
+ok $? "a second port with the same MAC: refused, nothing left ($err)"
+echo 1 >/proc/sys/net/ipv6/conf/dnct-sw/disable_ipv6 2>/dev/null
+ip link set dnct-sw up
+python3 - dnct-sw <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b6))
+s.bind((sys.argv[1], 0x88b6))
+s.settimeout(5)
+guest = bytes.fromhex("0200005e0001")
+for i in range(20):
+    s.send(guest + b"\x02\x00\x00\x00\x00\x01\x88\xb6" + bytes([i]) * 86)
+    while True:
+        f, addr = s.recvfrom(2048)
+        if addr[2] != socket.PACKET_OUTGOING:
+            break
+PYEOF
+ok $? "20 frames through the switch's uplink come back"
+run "$ctl" stats sw-one
+nic0=$(echo "$out" | sed -n '/^NIC 0 port of switch dnct-sw /,$p')
+[ $rc = 0 ] && echo "$nic0" | grep -q "^rx packets  *20$" &&
+	echo "$nic0" | grep -q "^tx packets  *20$" &&
+	echo "$nic0" | grep -q "^to_guest_bytes  *2000$" &&
+	echo "$nic0" | grep -q "^drop_spoofed  *0$"
+ok $? "stats: the switch port's counters, from the module"
+run "$ctl" stats sw-one -j
+[ $rc = 0 ] && echo "$out" | python3 -c '
+import json, sys
+n = json.load(sys.stdin)["nics"]
+assert len(n) == 1 and n[0]["switch"] == "dnct-sw" and n[0]["rx_packets"] == 20, n
+assert n[0]["ethtool"]["from_guest_bytes"] == 2000, n'
+ok $? "stats -j: the port, named by its switch"
+run "$ctl" destroy sw-one
+sleep 1
+[ $rc = 0 ] && [ ! -e /sys/class/net/dnct-sw ]
+ok $? "destroying the last port removes the uplink"
 
 rmmod denali 2>/dev/null
 ok $([ $? != 0 ]; echo $?) "rmmod is refused while a VM exists"

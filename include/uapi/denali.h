@@ -133,7 +133,17 @@ struct denali_create_vm {
  * @ifname:   IN: the interface's name, NUL-terminated; empty means
  *            "dn<id>" for NIC 0 and "dn<id>n<k>" for NIC k.
  * @pad2:     IN: must be zero.
- * @reserved: IN: must be zero.
+ * @switch_name: IN: (ABI 0.7) with DENALI_NIC_SWITCH, the NIC is a port
+ *            of the module's switch of this name (NUL-terminated, a valid
+ *            interface name) instead of an interface of its own: the
+ *            switch's one uplink interface has this name, in the
+ *            creator's network namespace, and is created with the
+ *            switch's first port and unregistered with its last.  @ifname
+ *            must then be empty.  The port's MAC (@mac or the default)
+ *            must be unique in the switch (EEXIST); the port may send
+ *            only frames with its own MAC as the source (others are
+ *            dropped and counted).  Without DENALI_NIC_SWITCH: all zero
+ *            (it was "reserved" before ABI 0.7).
  */
 struct denali_nic_config {
 	__u32 flags;
@@ -141,10 +151,52 @@ struct denali_nic_config {
 	__u8 pad[2];
 	char ifname[16];		/* IFNAMSIZ; fixed */
 	__u32 pad2;
-	__u64 reserved[2];
+	char switch_name[16];		/* IFNAMSIZ; fixed; ABI 0.7 */
 };
 
 #define DENALI_NIC_MAC		(1u << 0)
+#define DENALI_NIC_SWITCH	(1u << 1)	/* ABI 0.7 */
+#define DENALI_NIC_FLAGS	(DENALI_NIC_MAC | DENALI_NIC_SWITCH)
+
+/**
+ * struct denali_nic_stats - DENALI_GET_NIC_STATS's argument (ABI 0.7)
+ * @nic:      IN: the NIC's number, below the VM's NIC count (else ENOENT).
+ * @flags:    IN: must be zero.  OUT: DENALI_NIC_SWITCH if the NIC is a
+ *            switch port.
+ * @ifname:   OUT: the NIC's interface, or for a switch port the switch's
+ *            uplink; NUL-terminated.
+ * @mac:      OUT: the guest's MAC on this NIC.
+ * @pad:      OUT: zero.
+ * The counters (OUT) are the NIC's own, as ethtool -S names them on a
+ * NIC's interface: frames and bytes put into the guest's receive ring,
+ * frames lost on the way there (no buffer posted, a buffer too small,
+ * rings not set up or broken), interrupts raised; frames and bytes the
+ * guest sent that were taken, those lost after they were taken (no
+ * memory, a full backlog, a port whose uplink is down), kicks, and
+ * (a switch port) frames dropped because their source MAC was not the
+ * port's.  Frames Linux sends to a MAC no port has are the switch's,
+ * counted on its uplink.
+ * @reserved: OUT: zero.
+ */
+struct denali_nic_stats {
+	__u32 nic;
+	__u32 flags;
+	char ifname[16];		/* IFNAMSIZ; fixed */
+	__u8 mac[6];
+	__u8 pad[2];
+	__u64 to_guest_packets;
+	__u64 to_guest_bytes;
+	__u64 drop_no_buffer;
+	__u64 drop_too_big;
+	__u64 drop_not_ready;
+	__u64 irqs;
+	__u64 from_guest_packets;
+	__u64 from_guest_bytes;
+	__u64 from_guest_dropped;
+	__u64 kicks;
+	__u64 drop_spoofed;
+	__u64 reserved[5];
+};
 
 /* Why DENALI_RUN returned with the VM stopped. */
 enum denali_stop_reason {
@@ -461,6 +513,8 @@ struct denali_irq {
  * DENALI_IRQ_USER_ALL or none; EPIPE once the VM has stopped.
  */
 #define DENALI_RAISE_IRQ   _IOW(DENALI_IOCTL_MAGIC, 0x42, struct denali_irq)
+/* ABI 0.7: one NIC's counters, from the module (switch ports have no interface). */
+#define DENALI_GET_NIC_STATS _IOWR(DENALI_IOCTL_MAGIC, 0x43, struct denali_nic_stats)
 
 
 /*
@@ -496,7 +550,13 @@ DENALI_ABI_SIZE(denali_nic_config, 48);
 DENALI_ABI_AT(denali_nic_config, mac, 4);
 DENALI_ABI_AT(denali_nic_config, ifname, 12);
 DENALI_ABI_AT(denali_nic_config, pad2, 28);
-DENALI_ABI_AT(denali_nic_config, reserved, 32);
+DENALI_ABI_AT(denali_nic_config, switch_name, 32);
+DENALI_ABI_SIZE(denali_nic_stats, 160);
+DENALI_ABI_AT(denali_nic_stats, ifname, 8);
+DENALI_ABI_AT(denali_nic_stats, mac, 24);
+DENALI_ABI_AT(denali_nic_stats, to_guest_packets, 32);
+DENALI_ABI_AT(denali_nic_stats, drop_spoofed, 112);
+DENALI_ABI_AT(denali_nic_stats, reserved, 120);
 
 DENALI_ABI_SIZE(denali_regs, 176);
 DENALI_ABI_AT(denali_regs, rax, 0);

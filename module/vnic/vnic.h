@@ -29,6 +29,11 @@ void denali_vnic_carrier_off(struct denali_vm *vm);
 /* The VM's thread: stop the VM if a receive ring was found broken. */
 void denali_vnic_check_faults(struct denali_vm *vm);
 
+/* Host kernel memory of @vm's NICs (devices or switch ports). */
+u64 denali_vnic_host_bytes(struct denali_vm *vm);
+/* DENALI_GET_NIC_STATS (ABI 0.7); @st is the caller's copy. */
+long denali_vnic_get_stats(struct denali_vm *vm, struct denali_nic_stats *st);
+
 /* Hypercalls (docs/ABI.md). */
 long denali_hc_net_setup(struct denali_vm *vm, u64 gva);
 long denali_hc_net_kick(struct denali_vm *vm, u64 nic);

@@ -434,12 +434,12 @@ TEST(nic_spec)
 	EXPECT_EQ(0x0c, n.mac[5]);
 
 	EXPECT_EQ(-EINVAL, parse_nic_spec("", &n, err, sizeof(err)));
-	EXPECT_NE(NULL, strstr(err, "give bridge=, ifname= or mac="));
+	EXPECT_NE(NULL, strstr(err, "give bridge=, ifname=, mac= or switch="));
 	EXPECT_EQ(-EINVAL, parse_nic_spec("br0", &n, err, sizeof(err)));
 	EXPECT_STREQ("'br0': expected KEY=VALUE", err);
 	EXPECT_EQ(-EINVAL, parse_nic_spec("bridge=a,bridge=b", &n, err,
 					  sizeof(err)));
-	EXPECT_STREQ("'bridge': unknown or repeated key (bridge, ifname, mac)",
+	EXPECT_STREQ("'bridge': unknown or repeated key (bridge, ifname, mac, switch)",
 		     err);
 	EXPECT_EQ(-EINVAL, parse_nic_spec("speed=10", &n, err, sizeof(err)));
 	EXPECT_EQ(-EINVAL, parse_nic_spec("ifname=a/b", &n, err, sizeof(err)));
@@ -458,6 +458,23 @@ TEST(nic_spec)
 					  sizeof(err)));
 	EXPECT_EQ(-EINVAL, parse_nic_spec("mac=02:00:00:00:00:01:02", &n, err,
 					  sizeof(err)));
+	/* A switch port (ABI 0.7): a MAC, but no interface of its own. */
+	ASSERT_EQ(0, parse_nic_spec("switch=sw0,mac=02:00:00:aa:bb:0c", &n,
+				    err, sizeof(err)));
+	EXPECT_STREQ("sw0", n.sw);
+	EXPECT_STREQ("", n.ifname);
+	EXPECT_TRUE(n.has_mac);
+	EXPECT_EQ(-EINVAL, parse_nic_spec("switch=sw0,ifname=x", &n, err,
+					  sizeof(err)));
+	EXPECT_STREQ("switch= takes neither bridge= nor ifname=: a switch port has no interface of its own (its switch's uplink 'sw0' has)",
+		     err);
+	EXPECT_EQ(-EINVAL, parse_nic_spec("bridge=br0,switch=sw0", &n, err,
+					  sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("switch=a,switch=b", &n, err,
+					  sizeof(err)));
+	EXPECT_EQ(-EINVAL, parse_nic_spec("switch=a:b", &n, err, sizeof(err)));
+	EXPECT_STREQ("switch 'a:b' is not an interface name (1 to 15 characters, no '/', ':' or space)",
+		     err);
 }
 
 /* Only the module's own bus_info names a VM's NIC. */

@@ -341,8 +341,13 @@ static int create_vm(int ctlfd, int imgfd, unsigned long long mem,
 	memset(cfg, 0, sizeof(cfg));
 	for (i = 0; i < nnics; i++) {
 		memcpy(cfg[i].ifname, nics[i].ifname, sizeof(cfg[i].ifname));
+		if (nics[i].sw[0]) {
+			cfg[i].flags |= DENALI_NIC_SWITCH;
+			memcpy(cfg[i].switch_name, nics[i].sw,
+			       sizeof(cfg[i].switch_name));
+		}
 		if (nics[i].has_mac) {
-			cfg[i].flags = DENALI_NIC_MAC;
+			cfg[i].flags |= DENALI_NIC_MAC;
 			memcpy(cfg[i].mac, nics[i].mac, 6);
 		}
 	}

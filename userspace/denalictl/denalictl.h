@@ -122,6 +122,14 @@ struct denali_nic_view;
 int find_vm_nics(long vm_id, bool counters, struct denali_nic_view **nics,
 		 size_t *n);
 void free_vm_nics(struct denali_nic_view *nics, size_t n);
+/*
+ * nics.c: add_switch_ports() - append to @nics (@n of them) VM @vm_id's
+ * NICs that are ports of the module's switch (ABI 0.7), asked of its VM
+ * file @vmfd, and sort them in; 0 (none, too, with an older module) or
+ * a negative errno.
+ */
+int add_switch_ports(int vmfd, unsigned int vm_id,
+		     struct denali_nic_view **nics, size_t *n);
 
 /* The verbs: each takes its own argv (argv[0] is the verb). */
 int cmd_version(int argc, char **argv);

@@ -292,8 +292,8 @@ void denali_print_nic_stats(FILE *out, const struct denali_nic_view *nic)
 
 	denali_copy_printable(name, sizeof(name), nic->ifname,
 			      sizeof(nic->ifname));
-	fprintf(out, "NIC %u %s (rx: from the guest, tx: to the guest)\n",
-		nic->index, name);
+	fprintf(out, "NIC %u %s%s (rx: from the guest, tx: to the guest)\n",
+		nic->index, nic->switch_port ? "port of switch " : "", name);
 	stat_line(out, "rx packets", nic->rx_packets);
 	stat_line(out, "rx bytes", nic->rx_bytes);
 	stat_line(out, "rx dropped", nic->rx_dropped);

@@ -13,6 +13,7 @@
 #ifndef DENALICTL_FORMAT_H
 #define DENALICTL_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -156,6 +157,12 @@ struct denali_nic_view {
 	unsigned int vm_id;
 	unsigned int index;		/* the NIC's number in its VM */
 	char ifname[DENALI_IFNAME_MAX];
+	/*
+	 * ABI 0.7: a port of the module's switch whose uplink is @ifname;
+	 * it has no interface, and its counters come from the module
+	 * (DENALI_GET_NIC_STATS), in the same device's view.
+	 */
+	bool switch_port;
 	/*
 	 * The device's view, as `ip -s link`: rx is what the guest sent
 	 * (Linux received it on the device), tx what Linux sent the guest.

@@ -150,7 +150,9 @@ static void json_nic(FILE *out, const struct denali_nic_view *nic)
 {
 	unsigned int i;
 
-	fprintf(out, "{\"nic\": %u, \"ifname\": ", nic->index);
+	/* A switch port has no interface: its switch's name instead. */
+	fprintf(out, "{\"nic\": %u, \"%s\": ", nic->index,
+		nic->switch_port ? "switch" : "ifname");
 	json_write_string(out, nic->ifname, sizeof(nic->ifname));
 	fprintf(out,
 		", \"rx_packets\": %llu, \"rx_bytes\": %llu, \"rx_dropped\": %llu, \"tx_packets\": %llu, \"tx_bytes\": %llu, \"tx_dropped\": %llu, \"ethtool\": {",

@@ -215,3 +215,85 @@ out:
 	nl_socket_free(nl);
 	return ret;
 }
+
+/*
+ * A port of the module's switch has no interface to ask: its counters
+ * come from the module, in the view an interface's would have.
+ */
+static int port_view(const struct denali_nic_stats *st, unsigned int vm_id,
+		     struct denali_nic_view *nic)
+{
+	static const char *const names[] = {
+		"to_guest_packets", "to_guest_bytes", "drop_no_buffer",
+		"drop_too_big", "drop_not_ready", "irqs", "from_guest_packets",
+		"from_guest_bytes", "from_guest_dropped", "kicks",
+		"drop_spoofed",
+	};
+	const __u64 values[] = {
+		st->to_guest_packets, st->to_guest_bytes, st->drop_no_buffer,
+		st->drop_too_big, st->drop_not_ready, st->irqs,
+		st->from_guest_packets, st->from_guest_bytes,
+		st->from_guest_dropped, st->kicks, st->drop_spoofed,
+	};
+	unsigned int i, n = ARRAY_SIZE(names);
+
+	memset(nic, 0, sizeof(*nic));
+	nic->vm_id = vm_id;
+	nic->index = st->nic;
+	nic->switch_port = true;
+	memcpy(nic->ifname, st->ifname, sizeof(nic->ifname));
+	nic->ifname[sizeof(nic->ifname) - 1] = '\0';
+	nic->rx_packets = st->from_guest_packets;
+	nic->rx_bytes = st->from_guest_bytes;
+	nic->rx_dropped = st->from_guest_dropped + st->drop_spoofed;
+	nic->tx_packets = st->to_guest_packets;
+	nic->tx_bytes = st->to_guest_bytes;
+	nic->tx_dropped = st->drop_no_buffer + st->drop_too_big +
+			  st->drop_not_ready;
+	nic->keys = calloc(n, sizeof(*nic->keys));
+	nic->values = calloc(n, sizeof(*nic->values));
+	if (!nic->keys || !nic->values) {
+		free(nic->keys);
+		free(nic->values);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(nic->keys[i], sizeof(nic->keys[i]), "%s", names[i]);
+		nic->values[i] = values[i];
+	}
+	nic->nkeys = n;
+	return 0;
+}
+
+int add_switch_ports(int vmfd, unsigned int vm_id,
+		     struct denali_nic_view **nics, size_t *n)
+{
+	struct denali_nic_view *bigger;
+	struct denali_nic_stats st;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < DENALI_NIC_MAX; i++) {
+		memset(&st, 0, sizeof(st));
+		st.nic = i;
+		if (ioctl(vmfd, DENALI_GET_NIC_STATS, &st)) {
+			/* No such NIC, or a module before ABI 0.7: no ports. */
+			if (errno == ENOENT || errno == ENOTTY)
+				break;
+			return -errno;
+		}
+		if (!(st.flags & DENALI_NIC_SWITCH))
+			continue;
+		bigger = realloc(*nics, (*n + 1) * sizeof(**nics));
+		if (!bigger)
+			return -ENOMEM;
+		*nics = bigger;
+		ret = port_view(&st, vm_id, &bigger[*n]);
+		if (ret)
+			return ret;
+		(*n)++;
+	}
+	if (*n)
+		qsort(*nics, *n, sizeof(**nics), by_vm_then_index);
+	return 0;
+}

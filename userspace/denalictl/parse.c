@@ -194,13 +194,13 @@ int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
 		   size_t errlen)
 {
 	char buf[128], *save = NULL, *item, *value;
-	bool seen_bridge = false, seen_ifname = false;
+	bool seen_bridge = false, seen_ifname = false, seen_switch = false;
 
 	memset(out, 0, sizeof(*out));
 	if (!strcmp(spec, "default"))
 		return 0;
 	if (!*spec || strlen(spec) >= sizeof(buf)) {
-		snprintf(err, errlen, "'%s' is not a NIC: give bridge=, ifname= or mac= (or 'default')",
+		snprintf(err, errlen, "'%s' is not a NIC: give bridge=, ifname=, mac= or switch= (or 'default')",
 			 spec);
 		return -EINVAL;
 	}
@@ -229,6 +229,14 @@ int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
 			}
 			strcpy(out->ifname, value);
 			seen_ifname = true;
+		} else if (!strcmp(item, "switch") && !seen_switch) {
+			if (!valid_ifname(value)) {
+				snprintf(err, errlen, "switch '%s' is not an interface name (1 to 15 characters, no '/', ':' or space)",
+					 value);
+				return -EINVAL;
+			}
+			strcpy(out->sw, value);
+			seen_switch = true;
 		} else if (!strcmp(item, "mac") && !out->has_mac) {
 			if (parse_mac(value, out->mac)) {
 				snprintf(err, errlen, "mac '%s' is not a unicast MAC address (XX:XX:XX:XX:XX:XX)",
@@ -237,10 +245,15 @@ int parse_nic_spec(const char *spec, struct nic_spec *out, char *err,
 			}
 			out->has_mac = true;
 		} else {
-			snprintf(err, errlen, "'%s': unknown or repeated key (bridge, ifname, mac)",
+			snprintf(err, errlen, "'%s': unknown or repeated key (bridge, ifname, mac, switch)",
 				 item);
 			return -EINVAL;
 		}
+	}
+	if (seen_switch && (seen_bridge || seen_ifname)) {
+		snprintf(err, errlen, "switch= takes neither bridge= nor ifname=: a switch port has no interface of its own (its switch's uplink '%s' has)",
+			 out->sw);
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -97,10 +97,13 @@ int parse_nic_bus_info(const char *bus, unsigned int *vm_id,
  * @bridge: the Linux bridge to attach the interface to; "" for none.
  * @ifname: the interface's name; "" for the module's default.
  * @mac:    the guest's MAC address, when @has_mac.
+ * @sw:     the module's switch the NIC is a port of; "" for a NIC with
+ *          an interface of its own (ABI 0.7).
  */
 struct nic_spec {
 	char bridge[16];
 	char ifname[16];
+	char sw[16];
 	unsigned char mac[6];
 	bool has_mac;
 };
@@ -108,7 +111,8 @@ struct nic_spec {
 /*
  * parse_nic_spec() - a `--nic` value
  * @spec: comma-separated bridge=NAME, ifname=NAME, mac=XX:XX:XX:XX:XX:XX,
- *        each at most once; "default" alone for a NIC with none of them.
+ *        switch=NAME, each at most once, switch= with neither bridge=
+ *        nor ifname=; "default" alone for a NIC with none of them.
  * @out:  filled on success.
  * @err:  on failure, a sentence saying what is wrong (@errlen bytes).
  *

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * denalictl stats: a VM's counters (DENALI_GET_STATS on a VM file of our
- * own) and its NICs' (from Linux, nics.c), as text for people or JSON
- * for scripts.  The formatting is in
+ * own) and its NICs' (from Linux, nics.c; a switch port's from the
+ * module), as text for people or JSON for scripts.  The formatting is in
  * format.c and json.c, where the host tests can see it; this is the I/O.
  */
 #include <errno.h>
@@ -62,9 +62,9 @@ int cmd_stats(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	ret = ioctl(vmfd, DENALI_GET_STATS, &st) ? errno : 0;
-	close(vmfd);
 	vm_label(&vm, name, sizeof(name));
 	if (ret) {
+		close(vmfd);
 		fprintf(stderr, "%s: cannot read the counters of VM %s: %s\n",
 			progname, name, ret == ENOTTY ?
 			"the loaded module does not implement DENALI_GET_STATS (ABI 0.2)" :
@@ -75,6 +75,14 @@ int cmd_stats(int argc, char **argv)
 	if (ret)
 		fprintf(stderr, "%s: cannot read the interfaces of VM %s: %s\n",
 			progname, name, strerror(-ret));
+	/* Switch ports have no interface: the module has their counters. */
+	if (!ret) {
+		ret = add_switch_ports(vmfd, vm.id, &nics, &n);
+		if (ret)
+			fprintf(stderr, "%s: cannot read the switch ports of VM %s: %s\n",
+				progname, name, strerror(-ret));
+	}
+	close(vmfd);
 	if (json) {
 		json_print_stats(stdout, name, vm.id, &st, nics, n);
 	} else {
