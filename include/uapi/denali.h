@@ -421,8 +421,9 @@ enum denali_exit_kind {
  *                   maps from the module's one copy, shared with the other
  *                   VMs its owner created from the same file: read-only
  *                   segments' pages, and writable ones not yet written
- *                   (the first write makes a private copy: one demand
- *                   exit, and the page moves to @resident_pages).  Not
+ *                   (the first write, the guest's (a demand exit) or the
+ *                   host's on its behalf, makes a private copy, and the
+ *                   page moves to @resident_pages).  Not
  *                   in @resident_pages; the same whether or not another
  *                   VM shares them.
  *
