@@ -11,6 +11,6 @@
 #ifndef DENALI_RELEASE_H
 #define DENALI_RELEASE_H
 
-#define DENALI_RELEASE "0.6.0"
+#define DENALI_RELEASE "0.7.0"
 
 #endif /* DENALI_RELEASE_H */

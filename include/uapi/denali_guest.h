@@ -38,7 +38,7 @@
 #endif
 
 #define DENALI_ABI_MAJOR 0
-#define DENALI_ABI_MINOR 6
+#define DENALI_ABI_MINOR 7
 
 /*
  * DENALI_ABI_ASSERT() - a layout the ABI pins, checked at compile time
