@@ -85,7 +85,7 @@ static short poll_events(int vm, short events, int ms)
 static __u32 create_pv_idle(int *fd, const char *a, const char *b,
 			    const char *c)
 {
-	const char *argv[] = { a, b, c };
+	const char *const argv[] = { a, b, c };
 	__u32 id = 0;
 
 	*fd = denali_create_guest("pv_idle", MEM, argv, b ? 3 : 1, &id);
@@ -98,11 +98,13 @@ static void expect_timeouts_ok(struct __test_metadata *_metadata, int vm)
 	char out[4096], detail[512];
 	unsigned long long slept = 0;
 	unsigned int idles = 0;
+	int n;
 
 	denali_console_drain(vm, out, sizeof(out));
 	ASSERT_GUEST_DETAIL(out, detail, sizeof(detail));
-	ASSERT_EQ(2, sscanf(detail, "timeouts: %u idles, slept at least %llu ns",
-			    &idles, &slept)) TH_LOG("%s", detail);
+	n = sscanf(detail, "timeouts: %u idles, slept at least %llu ns", &idles,
+		   &slept);
+	ASSERT_EQ(2, n) TH_LOG("%s", detail);
 	EXPECT_EQ(TIMEOUTS_IDLES, idles);
 	EXPECT_EQ(TIMEOUTS_NS, slept);
 }
