@@ -99,6 +99,7 @@ static void denali_vm_free(struct kref *ref)
 	struct denali_vm *vm = container_of(ref, struct denali_vm, ref);
 
 	unlist(vm);
+	denali_idle_timer_cancel(vm);	/* it raises into guest memory */
 	denali_vnic_remove(vm);		/* before the memory its rings are in */
 	mutex_lock(&registry_lock);
 	if (!list_empty(&vm->live))
@@ -156,6 +157,8 @@ static long denali_vm_ioctl_run(struct denali_vm *vm,
 				struct denali_run __user *uarg)
 {
 	struct denali_run *run;
+	u64 slice_ns;
+	u32 flags;
 	long ret;
 
 	run = kmalloc(sizeof(*run), GFP_KERNEL);
@@ -165,11 +168,15 @@ static long denali_vm_ioctl_run(struct denali_vm *vm,
 	if (copy_from_user(run, uarg, sizeof(*run)))
 		goto out;
 	ret = -EINVAL;
-	if (run->flags || run->pad ||
+	if ((run->flags & ~DENALI_RUN_FLAGS_ALL) || run->pad || run->pad2 ||
 	    memchr_inv(run->reserved, 0, sizeof(run->reserved)))
 		goto out;
 
+	flags = run->flags;
+	slice_ns = run->slice_ns;
 	memset(run, 0, sizeof(*run));
+	run->flags = flags;
+	run->slice_ns = slice_ns;
 	ret = denali_vcpu_run(vm, run);
 	if (!ret && copy_to_user(uarg, run, sizeof(*run)))
 		ret = -EFAULT;
@@ -334,9 +341,22 @@ static ssize_t denali_vm_write(struct file *file, const char __user *ubuf,
 					  count);
 }
 
+/*
+ * The console's readiness, and EPOLLPRI while the VM is runnable (ABI
+ * 0.7): the idle queue is woken by every raise (the idle timer, a NIC's
+ * receive, console input, DENALI_RAISE_IRQ), by a stop or destroy, and
+ * when a DENALI_RUN leaves a runnable VM behind.
+ */
 static __poll_t denali_vm_poll(struct file *file, poll_table *wait)
 {
-	return denali_console_poll(file->private_data, file, wait);
+	struct denali_vm *vm = file->private_data;
+	__poll_t mask;
+
+	poll_wait(file, &vm->idle_wq, wait);
+	mask = denali_console_poll(vm, file, wait);
+	if (denali_vcpu_runnable(vm))
+		mask |= EPOLLPRI;
+	return mask;
 }
 
 static int denali_vm_release(struct inode *inode, struct file *file)
@@ -523,6 +543,8 @@ static void destroy(struct denali_vm *vm)
 	wake_up_interruptible(&vm->input_wq);
 	/* An idle guest wakes to find itself stopped. */
 	wake_up(&vm->idle_wq);
+	/* A thread-less idle's timer has nothing left to wake. */
+	denali_idle_timer_cancel(vm);
 	/* Its interfaces go with it, as an operator expects. */
 	denali_vnic_remove(vm);
 }
@@ -958,6 +980,7 @@ long denali_create_vm(struct denali_create_vm __user *uarg)
 	init_waitqueue_head(&vm->console_wq);
 	init_waitqueue_head(&vm->input_wq);
 	init_waitqueue_head(&vm->idle_wq);
+	denali_idle_timer_init(vm);
 	INIT_LIST_HEAD(&vm->live);
 	mutex_init(&vm->nic_lock);
 

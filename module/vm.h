@@ -10,6 +10,7 @@
 #ifndef DENALI_VM_H
 #define DENALI_VM_H
 
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -72,7 +73,8 @@ struct denali_vm {
 	struct denali_vregs_ro *vro;
 	struct denali_vregs_rw *vrw;
 	struct denali_clock clock;
-	wait_queue_head_t idle_wq;	/* an idle guest waits here */
+	wait_queue_head_t idle_wq;	/* an idle guest waits here; poll too */
+	struct hrtimer idle_timer;	/* the deadline of a thread-less idle */
 	atomic64_t irqs_raised;
 	struct denali_console_input input;
 	wait_queue_head_t input_wq;	/* writers waiting for room */

@@ -109,11 +109,15 @@ TEST_F(vm, run_refuses_nonzero_in_fields)
 	self->vm = denali_create_code(hello_code, GUEST_CODE_LEN(hello_code), MEM);
 	ASSERT_LE(0, self->vm);
 	memset(&run, 0, sizeof(run));
-	run.flags = 1;
+	run.flags = 1u << 31;	/* no such flag */
 	EXPECT_EQ(-1, ioctl(self->vm, DENALI_RUN, &run));
 	EXPECT_EQ(EINVAL, errno);
 	memset(&run, 0, sizeof(run));
-	run.reserved[3] = 1;
+	run.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->vm, DENALI_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&run, 0, sizeof(run));
+	run.pad2 = 1;
 	EXPECT_EQ(-1, ioctl(self->vm, DENALI_RUN, &run));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->vm, DENALI_RUN, NULL));

@@ -268,19 +268,45 @@ struct denali_crash {
 	char description[64];	/* fixed */
 };
 
+/* struct denali_run's flags (ABI 0.7). */
+#define DENALI_RUN_RETURN_IDLE	(1u << 0)	/* return when the guest idles */
+#define DENALI_RUN_FLAGS_ALL	DENALI_RUN_RETURN_IDLE
+
+/* struct denali_run's @result when @reason is DENALI_STOP_NONE (ABI 0.7). */
+enum denali_run_result {
+	DENALI_RUN_STOPPED	= 0,	/* see @reason */
+	DENALI_RUN_IDLE		= 1,	/* idling: wait for EPOLLPRI */
+	DENALI_RUN_PREEMPTED	= 2,	/* @slice_ns used up; still runnable */
+};
+
 /**
  * struct denali_run - DENALI_RUN's argument
- * @flags:       IN: must be zero.
+ * @flags:       IN: DENALI_RUN_* (ABI 0.7), zero before.
  * @reason:      OUT: enum denali_stop_reason.
  * @exit_status: OUT: the guest's exit status when reason is EXIT.
  * @pad:         IN: must be zero.
  * @crash:       OUT: valid when reason is CRASH.
+ * @slice_ns:    IN (ABI 0.7): return DENALI_RUN_PREEMPTED after about
+ *               this long in DENALI_RUN; 0 = no slice.
+ * @result:      OUT (ABI 0.7): enum denali_run_result.
+ * @pad2:        IN: must be zero.
  * @reserved:    IN: must be zero.
  *
  * DENALI_RUN runs the guest in the calling thread until it stops (returns
  * 0 with @reason set) or a signal is pending (fails with EINTR and may be
  * called again).  Once stopped, a VM stays stopped: further calls return
  * the same report.  Only one thread may run a VM at a time (EBUSY).
+ *
+ * ABI 0.7, for a runner that hosts many VMs: with DENALI_RUN_RETURN_IDLE
+ * it also returns 0, @reason DENALI_STOP_NONE and @result
+ * DENALI_RUN_IDLE, when the guest idles, instead of sleeping in the
+ * call; the module keeps the idle deadline and raises DENALI_IRQ_TIMER
+ * at it from a timer.  With @slice_ns it returns DENALI_RUN_PREEMPTED
+ * after that time.  Either way the guest sees nothing: the next
+ * DENALI_RUN resumes it exactly where it was (its idle ends only on an
+ * interrupt or its timeout).  poll() on the VM file reports EPOLLPRI
+ * while the VM is runnable: not stopped, not inside DENALI_RUN, and not
+ * idling or its idle over.
  */
 struct denali_run {
 	__u32 flags;
@@ -288,7 +314,10 @@ struct denali_run {
 	__s32 exit_status;
 	__u32 pad;
 	struct denali_crash crash;
-	__u64 reserved[4];
+	__u64 slice_ns;
+	__u32 result;
+	__u32 pad2;
+	__u64 reserved[2];
 };
 
 /* A VM's state, as listed. */
@@ -591,7 +620,10 @@ DENALI_ABI_AT(denali_run, reason, 4);
 DENALI_ABI_AT(denali_run, exit_status, 8);
 DENALI_ABI_AT(denali_run, pad, 12);
 DENALI_ABI_AT(denali_run, crash, 16);
-DENALI_ABI_AT(denali_run, reserved, 304);
+DENALI_ABI_AT(denali_run, slice_ns, 304);
+DENALI_ABI_AT(denali_run, result, 312);
+DENALI_ABI_AT(denali_run, pad2, 316);
+DENALI_ABI_AT(denali_run, reserved, 320);
 
 DENALI_ABI_SIZE(denali_vm_info, 168);
 DENALI_ABI_AT(denali_vm_info, id, 0);

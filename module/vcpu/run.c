@@ -615,13 +615,37 @@ static void fill_report(struct denali_vm *vm, struct denali_run *run)
 	spin_unlock(&vm->lock);
 }
 
+/*
+ * For poll()'s EPOLLPRI: a DENALI_RUN would make progress now.  Read
+ * without the run lock: the answer may be stale by the time the caller
+ * acts, which is why DENALI_RUN itself rechecks everything.
+ */
+bool denali_vcpu_runnable(struct denali_vm *vm)
+{
+	return !READ_ONCE(vm->stop_reason) && !READ_ONCE(vm->running) &&
+	       denali_idle_runnable(vm);
+}
+
 long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 {
+	bool return_idle = run->flags & DENALI_RUN_RETURN_IDLE;
+	u64 slice_ns = run->slice_ns;
 	struct denali_exit_info exit;
+	u32 result = DENALI_RUN_STOPPED;
+	ktime_t slice_end = 0;
 	long ret = 0;
 
 	if (!mutex_trylock(&vm->run_lock))
 		return -EBUSY;
+	/*
+	 * A thread is here: the timer of an earlier thread-less idle goes,
+	 * so that it can raise nothing once the guest has moved on.  If it
+	 * fired, its deadline had passed while the guest still idled.
+	 */
+	denali_idle_timer_cancel(vm);
+	if (slice_ns)
+		slice_end = ktime_add_ns(ktime_get(),
+					 min_t(u64, slice_ns, KTIME_MAX / 2));
 	vm->stats.runs++;
 	spin_lock(&vm->lock);
 	if (vm->runner != task_tgid(current)) {
@@ -659,7 +683,22 @@ long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run)
 		if (need_resched())
 			schedule();
 
-		/* In an idle hypercall: sleep until it is over, then enter. */
+		/* A runner with other VMs to run: give the thread back. */
+		if (slice_ns && !ktime_before(ktime_get(), slice_end)) {
+			result = DENALI_RUN_PREEMPTED;
+			break;
+		}
+		/*
+		 * In an idle hypercall: sleep until it is over, then enter;
+		 * or, for a runner that sleeps in epoll, return "idle".
+		 */
+		if (vm->vcpu.idling && return_idle) {
+			if (denali_idle_return(vm)) {
+				result = DENALI_RUN_IDLE;
+				break;
+			}
+			continue;
+		}
 		if (vm->vcpu.idling) {
 			if (denali_idle_wait(vm)) {
 				ret = -EINTR;
@@ -714,8 +753,19 @@ report:
 	spin_lock(&vm->lock);
 	WRITE_ONCE(vm->running, NULL);
 	spin_unlock(&vm->lock);
-	if (!ret)
+	if (!ret) {
 		fill_report(vm, run);
+		if (run->reason == DENALI_STOP_NONE)
+			run->result = result;
+	}
 	mutex_unlock(&vm->run_lock);
+	/*
+	 * An interrupt raised while we were on our way out woke poll()ers
+	 * who saw the VM still running: tell them again, now that it is
+	 * not (running cleared above, then the pending bits read).
+	 */
+	smp_mb();
+	if (denali_vcpu_runnable(vm))
+		wake_up(&vm->idle_wq);
 	return ret;
 }

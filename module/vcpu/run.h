@@ -31,6 +31,8 @@ struct denali_vcpu {
 
 /* DENALI_RUN. */
 long denali_vcpu_run(struct denali_vm *vm, struct denali_run *run);
+/* For poll(): not stopped, not in DENALI_RUN, not idle (ABI 0.7). */
+bool denali_vcpu_runnable(struct denali_vm *vm);
 /* The entry state of a fresh guest. */
 void denali_vcpu_reset(struct denali_vcpu *vcpu, u64 entry, u64 mem_size);
 int denali_vcpu_init(struct denali_vcpu *vcpu);

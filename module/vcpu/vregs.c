@@ -14,7 +14,11 @@
  *      resumes at its upcall entry.  upcall_return undoes that.
  *   4. Idle: the hypercall only records a deadline; the run loop sleeps
  *      on it, so a signal can interrupt DENALI_RUN mid-idle and the next
- *      DENALI_RUN resumes the same idle, never returning early.
+ *      DENALI_RUN resumes the same idle, never returning early.  A
+ *      runner hosting many VMs (DENALI_RUN_RETURN_IDLE) sleeps in
+ *      epoll instead: DENALI_RUN returns, a per-VM timer raises
+ *      DENALI_IRQ_TIMER at the deadline, and poll() says when the VM is
+ *      runnable again.
  *
  * The writable page is guest memory, changed by the guest at will: every
  * field is read once per use into a local, checked, and only the local
@@ -326,13 +330,81 @@ void denali_idle_start(struct denali_vm *vm, u64 timeout_ns)
 		v->idle_deadline = KTIME_MAX;
 	else
 		v->idle_deadline = ktime_add_ns(now, timeout_ns);
-	v->idling = true;
+	WRITE_ONCE(v->idling, true);
 	vm->stats.idle_sleeps++;
 }
 
 static bool idle_over(const struct denali_vm *vm)
 {
 	return irq_pending(vm) || READ_ONCE(vm->stop_reason);
+}
+
+/*
+ * The timer of an idle VM no thread waits for: its timeout is the timer
+ * interrupt, exactly as denali_idle_wait() raises it.  In softirq
+ * context, like a NIC's raise.
+ */
+static enum hrtimer_restart idle_timer_fn(struct hrtimer *t)
+{
+	struct denali_vm *vm = container_of(t, struct denali_vm, idle_timer);
+
+	denali_irq_raise(vm, DENALI_IRQ_TIMER);
+	return HRTIMER_NORESTART;
+}
+
+void denali_idle_timer_init(struct denali_vm *vm)
+{
+	hrtimer_init(&vm->idle_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	vm->idle_timer.function = idle_timer_fn;
+}
+
+/*
+ * Disarm it, waiting for a callback under way: after this no raise of
+ * the timer's can reach the VM (or its memory, about to be freed).
+ */
+void denali_idle_timer_cancel(struct denali_vm *vm)
+{
+	hrtimer_cancel(&vm->idle_timer);
+}
+
+/*
+ * DENALI_RUN_RETURN_IDLE: true if the guest is idle and DENALI_RUN
+ * should return, the timer armed at its deadline; false if its idle is
+ * over (and the loop enters it).  The timer was cancelled when this
+ * DENALI_RUN began, so only this thread arms it.
+ */
+bool denali_idle_return(struct denali_vm *vm)
+{
+	struct denali_vcpu *v = &vm->vcpu;
+
+	if (!idle_over(vm)) {
+		if (v->idle_deadline == KTIME_MAX)
+			return true;
+		if (ktime_before(ktime_get(), v->idle_deadline)) {
+			hrtimer_start(&vm->idle_timer, v->idle_deadline,
+				      HRTIMER_MODE_ABS_SOFT);
+			return true;
+		}
+		/* "Time has passed": the timer interrupt. */
+		denali_irq_raise(vm, DENALI_IRQ_TIMER);
+	}
+	WRITE_ONCE(v->idling, false);
+	return false;
+}
+
+/*
+ * For poll(): could a DENALI_RUN make progress now?  Idle with its idle
+ * not over is not runnable; the deadline counts as over once passed,
+ * even before the timer's raise lands.
+ */
+bool denali_idle_runnable(const struct denali_vm *vm)
+{
+	const struct denali_vcpu *v = &vm->vcpu;
+
+	if (!READ_ONCE(v->idling) || idle_over(vm))
+		return true;
+	return v->idle_deadline != KTIME_MAX &&
+	       !ktime_before(ktime_get(), READ_ONCE(v->idle_deadline));
 }
 
 int denali_idle_wait(struct denali_vm *vm)
@@ -360,6 +432,6 @@ int denali_idle_wait(struct denali_vm *vm)
 		if (ret == -ERESTARTSYS)
 			return -EINTR;
 	}
-	v->idling = false;
+	WRITE_ONCE(v->idling, false);
 	return 0;
 }

@@ -42,5 +42,10 @@ bool denali_upcall_deliver(struct denali_vm *vm);
 bool denali_upcall_return(struct denali_vm *vm);
 void denali_idle_start(struct denali_vm *vm, u64 timeout_ns);
 int denali_idle_wait(struct denali_vm *vm);
+/* ABI 0.7: idling without a thread, on a timer; see vregs.c, part 4. */
+void denali_idle_timer_init(struct denali_vm *vm);
+void denali_idle_timer_cancel(struct denali_vm *vm);
+bool denali_idle_return(struct denali_vm *vm);
+bool denali_idle_runnable(const struct denali_vm *vm);
 
 #endif /* DENALI_VREGS_H */

@@ -4,7 +4,8 @@
  * runner process of its own that outlives the command (the default; see
  * runner.c) or, with --foreground, in this process with the console on
  * stdout until the VM stops.  Words after "--" become the guest's boot
- * arguments (its argv, with libilwaco), the same in either mode.
+ * arguments (its argv, with libilwaco), the same in either mode.  With
+ * --runner NAME the VM goes to a runner shared by many VMs (pool.c).
  *
  * Exit statuses of create --foreground are the VM's: the guest's exit
  * status, 0 when it halted, 125 when it crashed (after a crash report on
@@ -433,6 +434,7 @@ int cmd_create(int argc, char **argv)
 		{ "prealloc", no_argument, NULL, 'p' },
 		{ "nic", required_argument, NULL, 'N' },
 		{ "bridge", required_argument, NULL, 'b' },
+		{ "runner", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nic_spec nics[DENALI_NIC_MAX];
@@ -441,7 +443,7 @@ int cmd_create(int argc, char **argv)
 	/* Static: 2K is a lot for a stack frame that does nothing else. */
 	static char args[DENALI_ARGS_MAX];
 	unsigned long long mem = DEFAULT_MEM_SIZE;
-	const char *name = NULL, *image;
+	const char *name = NULL, *image, *runner = NULL;
 	char vm_name[DENALI_NAME_MAX + 16];
 	bool foreground = false;
 	__u32 flags = 0;
@@ -470,6 +472,15 @@ int cmd_create(int argc, char **argv)
 			break;
 		case 'f':
 			foreground = true;
+			break;
+		case 'r':
+			if (!valid_vm_name(optarg)) {
+				fprintf(stderr,
+					"%s: --runner '%s': a runner name is 1 to 31 letters, digits, '.', '_' or '-'\n",
+					progname, optarg);
+				return EXIT_USAGE;
+			}
+			runner = optarg;
 			break;
 		case 'p':
 			flags |= DENALI_CREATE_PREALLOC;
@@ -504,8 +515,13 @@ int cmd_create(int argc, char **argv)
 	}
 	if (nopts - optind != 1) {
 		fprintf(stderr,
-			"%s: create takes exactly one IMAGE, before any '--' (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--nic SPEC]... [--bridge BR] [--foreground] [-- ARGS...])\n",
+			"%s: create takes exactly one IMAGE, before any '--' (usage: %s create IMAGE [--mem SIZE] [--name NAME] [--nic SPEC]... [--bridge BR] [--foreground | --runner NAME] [-- ARGS...])\n",
 			progname, progname);
+		return EXIT_USAGE;
+	}
+	if (foreground && runner) {
+		fprintf(stderr, "%s: --runner and --foreground exclude each other: a VM runs in this process or in a runner\n",
+			progname);
 		return EXIT_USAGE;
 	}
 	image = argv[optind];
@@ -540,6 +556,9 @@ int cmd_create(int argc, char **argv)
 	else
 		snprintf(vm_name, sizeof(vm_name), "vm%u", id);
 
+	if (runner)
+		/* Hands vmfd to the shared runner and closes it here. */
+		return pool_hand_over(ctlfd, vmfd, vm_name, id, runner);
 	if (!foreground)
 		/* Hands vmfd to the runner and closes it here. */
 		return start_runner(ctlfd, vmfd, vm_name, id);

@@ -226,7 +226,7 @@ static const char * const help_details[] = {
 static const struct verb verbs[] = {
 	{ "create", cmd_create,
 	  "create IMAGE [--mem SIZE] [--prealloc] [--name NAME] [--nic SPEC]...\n"
-	  "             [--bridge BR] [--foreground] [-- ARGS...]",
+	  "             [--bridge BR] [--foreground | --runner NAME|auto] [-- ARGS...]",
 	  "make a VM from the guest ELF image IMAGE and run it",
 	  create_details },
 	{ "list", cmd_list, "list [-j]", "list the VMs you may see",

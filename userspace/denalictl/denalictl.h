@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "uapi/denali.h"
 #include "denali_release.h"
@@ -99,6 +100,23 @@ void proctitle_init(int argc, char **argv);
  * @ctlfd and @vmfd here; returns denalictl's exit status.
  */
 int start_runner(int ctlfd, int vmfd, const char *name, unsigned int id);
+
+/* runner.c, shared with pool.c: the parts of being a runner. */
+void set_title(const char *title);
+_Noreturn void runner_fail(void);
+/* Reset signals, detach from session and terminal, keep only *@a, *@b. */
+void runner_detach(int *a, int *b);
+void explain_runner_exit(const char *name, unsigned int id, int status);
+int wait_until_running(int ctlfd, unsigned int id, pid_t pid,
+		       const char *name, bool ran);
+
+/*
+ * pool.c: hand the new VM @vmfd to the shared runner @runner ("auto":
+ * the first of auto-0, auto-1... with room), starting it if need be;
+ * as start_runner() otherwise.
+ */
+int pool_hand_over(int ctlfd, int vmfd, const char *name, unsigned int id,
+		   const char *runner);
 
 /*
  * bridge.c: attach interface @ifname to bridge @bridge and bring it up;

@@ -78,7 +78,7 @@ void proctitle_init(int argc, char **argv)
  * Show @title as this process's command line and name: in ps, top,
  * /proc/PID/cmdline, and (cut to 15 characters) /proc/PID/comm.
  */
-static void set_title(const char *title)
+void set_title(const char *title)
 {
 	char comm[16];
 	size_t len = strlen(title), room = args_room;
@@ -108,7 +108,7 @@ static void set_title(const char *title)
 }
 
 /* End the runner for a failed step, the step's errno as the status. */
-static _Noreturn void runner_fail(void)
+_Noreturn void runner_fail(void)
 {
 	_exit(errno ? errno : EIO);
 }
@@ -143,13 +143,9 @@ static void close_others(int a, int b)
 	close_range(hi + 1, ~0u, 0);
 }
 
-/* The runner itself; never returns. */
-static _Noreturn void runner_main(int vmfd, int readyfd, const char *name,
-				  unsigned int id)
+void runner_detach(int *a, int *b)
 {
 	static const int ending[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE };
-	char title[DENALI_NAME_MAX + sizeof("denali:")];
-	struct denali_run run;
 	sigset_t none;
 	size_t i;
 	int null;
@@ -165,14 +161,24 @@ static _Noreturn void runner_main(int vmfd, int readyfd, const char *name,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	/* Detach: own session, no terminal, no hold on any directory. */
-	vmfd = above_stdio(vmfd);
-	readyfd = above_stdio(readyfd);
+	*a = above_stdio(*a);
+	*b = above_stdio(*b);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || setsid() < 0 || chdir("/"))
 		runner_fail();
 	if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		runner_fail();
-	close_others(vmfd, readyfd);
+	close_others(*a, *b);
+}
+
+/* The runner itself; never returns. */
+static _Noreturn void runner_main(int vmfd, int readyfd, const char *name,
+				  unsigned int id)
+{
+	char title[DENALI_NAME_MAX + sizeof("denali:")];
+	struct denali_run run;
+
+	runner_detach(&vmfd, &readyfd);
 
 	snprintf(title, sizeof(title), "denali:%s", name);
 	set_title(title);
@@ -226,7 +232,7 @@ static _Noreturn void runner_main(int vmfd, int readyfd, const char *name,
 }
 
 /* Say why the runner (wait status @status) ended before its VM ran. */
-static void explain_runner_exit(const char *name, unsigned int id,
+void explain_runner_exit(const char *name, unsigned int id,
 				int status)
 {
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
@@ -247,12 +253,13 @@ static void explain_runner_exit(const char *name, unsigned int id,
 
 /*
  * Wait, briefly, until the module lists VM @id as run by @pid, so that a
- * `list` right after `create` shows it running.  Returns 0, also when it
+ * `list` right after `create` shows it running (with @ran, as having run
+ * there: a shared runner's idle VM is READY, not RUNNING).  Returns 0, also when it
  * cannot tell (the runner is up; it will be running soon), or
  * EXIT_FAILED after explaining that the runner ended.
  */
-static int wait_until_running(int ctlfd, unsigned int id, pid_t pid,
-			      const char *name)
+int wait_until_running(int ctlfd, unsigned int id, pid_t pid,
+		       const char *name, bool ran)
 {
 	struct denali_vm_info *vms;
 	unsigned int state;
@@ -271,7 +278,8 @@ static int wait_until_running(int ctlfd, unsigned int id, pid_t pid,
 			if (vms[i].id == id && vms[i].runner_pid == pid)
 				state = vms[i].state;
 		free(vms);
-		if (state == DENALI_VM_RUNNING || state == DENALI_VM_STOPPED)
+		if (state == DENALI_VM_RUNNING || state == DENALI_VM_STOPPED ||
+		    (ran && state))
 			return 0;
 		usleep(RUN_WAIT_US);
 	}
@@ -321,7 +329,7 @@ int start_runner(int ctlfd, int vmfd, const char *name, unsigned int id)
 		close(ctlfd);
 		return EXIT_FAILED;
 	}
-	status = wait_until_running(ctlfd, id, pid, name);
+	status = wait_until_running(ctlfd, id, pid, name, false);
 	close(ctlfd);
 	if (status)
 		return status;
