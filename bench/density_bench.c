@@ -5,6 +5,7 @@
  * modes are in the script).
  *
  *   density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE
+ *   density_bench -e [-i SECS]
  *
  * Creates N demand-zero VMs of MIB MiB (default 1) from IMAGE, which must
  * be selftests/guests/mem_touch.img (mode "ping": it prints "mem: idle",
@@ -17,7 +18,10 @@
  * Without -r the VMs are created and never run (the selftest's case).
  * Then every VM is destroyed and closed.  -f N first times N fork + exec
  * + waitpid of exit0_static (beside this program), for the creation
- * rate's yardstick.
+ * rate's yardstick.  With -e it creates nothing: it opens every VM
+ * already listed (made by denalictl create, run by runner processes) and
+ * measures them as -r does (MemAvailable drop then unknown: the caller
+ * has it), without destroying them.
  *
  * Output, CSV lines "key,value" and "step,vms,seconds,memavailable_kb":
  *   vms, mem_mib, run        the configuration
@@ -57,7 +61,7 @@ struct vm {
 static struct vm *vms;
 static unsigned long n_vms;
 
-static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -170,64 +174,184 @@ static bool console_has(struct vm *vm, const char *want, long ms)
 	}
 }
 
+/*
+ * Fork, exec and waitpid of exit0_static, @n times, per second.  The
+ * program is exec'ed from a memfd copy, as the VMs' image is read from
+ * one: the 9p share would make each exec a round trip to the host.
+ */
 static double fork_exec_rate(unsigned long n)
 {
+	static char *const args[] = { "exit0_static", NULL };
+	static char *const env[] = { NULL };
 	char exe[PATH_MAX], prog[PATH_MAX + 32];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	unsigned long i;
+	int status, fd, mem;
 	double t0;
-	int status;
 	pid_t pid;
 
 	if (len <= 0)
 		fail("readlink /proc/self/exe: %s", strerror(errno));
 	exe[len] = '\0';
 	snprintf(prog, sizeof(prog), "%s/exit0_static", dirname(exe));
+	fd = open(prog, O_RDONLY | O_CLOEXEC);
+	mem = fd < 0 ? -1 : denali_image_in_memory(fd);
+	if (mem < 0)
+		fail("cannot copy %s to memory", prog);
+	close(fd);
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
 		pid = fork();
 		if (pid < 0)
 			fail("fork: %s", strerror(errno));
 		if (!pid) {
-			execl(prog, prog, (char *)NULL);
+			fexecve(mem, args, env);
 			_exit(127);
 		}
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
 			fail("%s did not exit 0", prog);
 	}
-	return n / (now_s() - t0);
+	t0 = now_s() - t0;
+	close(mem);
+	return n / t0;
+}
+
+/*
+ * Stats of every VM (resident pages, host bytes), then with all of them
+ * idle: host CPU and guest exits over @secs, and one ping each.  True if
+ * every VM answered.
+ */
+static bool idle_and_ping(unsigned long n, unsigned int secs)
+{
+	unsigned long long t0j, i0j, t1j, i1j, exits0 = 0, exits1 = 0;
+	unsigned long long resident = 0, host = 0;
+	unsigned long i, answered = 0;
+	struct denali_stats st;
+	double t;
+
+	for (i = 0; i < n; i++) {
+		if (denali_get_stats(vms[i].fd, &st))
+			fail("stats of VM %u: %s", vms[i].id, strerror(errno));
+		resident += st.resident_pages;
+		host += st.host_bytes;
+		exits0 += denali_all_exits(&st);
+	}
+	printf("resident_pages_per_vm,%.2f\n", (double)resident / n);
+	printf("guest_bytes_per_vm,%.0f\n", resident * 4096.0 / n);
+	printf("host_bytes_per_vm,%.0f\n", (double)host / n);
+	fflush(stdout);
+
+	cpu_jiffies(&t0j, &i0j);
+	t = now_s();
+	sleep(secs);
+	cpu_jiffies(&t1j, &i1j);
+	t = now_s() - t;
+	for (i = 0; i < n; i++) {
+		if (denali_get_stats(vms[i].fd, &st))
+			fail("stats of VM %u", vms[i].id);
+		exits1 += denali_all_exits(&st);
+	}
+	printf("idle_window_s,%.3f\n", t);
+	printf("idle_cpu_busy_pct,%.2f\n", t1j == t0j ? 0.0 :
+	       100.0 * ((t1j - t0j) - (i1j - i0j)) / (t1j - t0j));
+	/* Exits between two sweeps of the stats, @secs apart. */
+	printf("idle_exits_per_s,%.2f\n", (exits1 - exits0) / t);
+
+	t = now_s();
+	for (i = 0; i < n; i++)
+		if (write(vms[i].fd, "p", 1) != 1)
+			fail("ping VM %u: %s", vms[i].id, strerror(errno));
+	for (i = 0; i < n; i++)
+		answered += console_has(&vms[i], "pong", 60000);
+	printf("ping_answered,%lu\nping_s,%.3f\n", answered, now_s() - t);
+	fflush(stdout);
+	return answered == n;
+}
+
+/* -e: the VMs runner processes hold, measured from here. */
+static int measure_existing(unsigned int secs)
+{
+	struct denali_vm_info *list;
+	__u32 count, total, i;
+	int dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	char buf[4096];
+	struct rlimit rl;
+
+	if (dev < 0)
+		fail("%s: %s", DENALI_DEVICE_PATH, strerror(errno));
+	if (denali_get_list(dev, NULL, 0, &count, &total))
+		fail("DENALI_LIST_VMS: %s", strerror(errno));
+	list = calloc(total + 1, sizeof(*list));
+	vms = calloc(total + 1, sizeof(*vms));
+	if (!list || !vms || !total)
+		fail("no VMs listed, or no memory for %u", total);
+	if (denali_get_list(dev, list, total, &count, &total))
+		fail("DENALI_LIST_VMS: %s", strerror(errno));
+	rl.rlim_cur = rl.rlim_max = count + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fail("RLIMIT_NOFILE: %s", strerror(errno));
+	for (i = 0; i < count; i++) {
+		vms[i].id = list[i].id;
+		vms[i].fd = denali_vm_ref(dev, DENALI_OPEN_VM, list[i].id);
+		if (vms[i].fd < 0)
+			fail("open VM %u: %s", list[i].id, strerror(-vms[i].fd));
+		/* Only what the guest says from now on (read blocks). */
+		while (denali_wait_readable(vms[i].fd, 0) &&
+		       read(vms[i].fd, buf, sizeof(buf)) > 0)
+			;
+	}
+	printf("vms,%u\n", count);
+	return idle_and_ping(count, secs) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, step = 1000, mib = 1, forks = 0, i;
-	unsigned long long before, during, after, resident = 0, host = 0;
-	unsigned long long t0j, i0j, t1j, i1j, exits0 = 0, exits1 = 0;
+	unsigned long long before, during, after;
 	const char *const argv_ping[] = { "ping" };
 	unsigned int idle_secs = 5;
-	bool run = false;
+	bool run = false, existing = false;
 	struct denali_create_vm c;
-	struct denali_stats st;
 	pthread_attr_t attr;
 	struct rlimit rl;
 	char args[32];
 	int opt, dev, image;
-	double t, t_idle, answered = 0;
+	double t;
+	int answered = 0;
 
-	while ((opt = getopt(argc, argv, "n:s:m:ri:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:m:ri:f:e")) != -1) {
 		switch (opt) {
-		case 'n': n = strtoul(optarg, NULL, 0); break;
-		case 's': step = strtoul(optarg, NULL, 0); break;
-		case 'm': mib = strtoul(optarg, NULL, 0); break;
-		case 'r': run = true; break;
-		case 'i': idle_secs = strtoul(optarg, NULL, 0); break;
-		case 'f': forks = strtoul(optarg, NULL, 0); break;
-		default: goto usage;
+		case 'e':
+			existing = true;
+			run = true;
+			break;
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			step = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			mib = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			run = true;
+			break;
+		case 'i':
+			idle_secs = strtoul(optarg, NULL, 0);
+			break;
+		case 'f':
+			forks = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			goto usage;
 		}
 	}
-	if (optind != argc - 1 || !n || !step || !mib)
+	if (optind != argc - !existing || !n || !step || !mib)
 		goto usage;
+	if (existing)
+		return measure_existing(idle_secs);
 
 	bench_default_module();
 	if (denali_ensure_loaded())
@@ -294,50 +418,12 @@ int main(int argc, char **argv)
 	}
 
 	during = meminfo_kb("MemAvailable:");
-	for (i = 0; i < n; i++) {
-		if (denali_get_stats(vms[i].fd, &st))
-			fail("stats of VM %u: %s", vms[i].id, strerror(errno));
-		resident += st.resident_pages;
-		host += st.host_bytes;
-		exits0 += denali_all_exits(&st);
-	}
 	printf("memavail_during_kb,%llu\n", during);
 	printf("memavail_drop_kb,%lld\n", (long long)(before - during));
 	printf("per_vm_all_in_bytes,%.0f\n", (before - during) * 1024.0 / n);
-	printf("resident_pages_per_vm,%.2f\n", (double)resident / n);
-	printf("guest_bytes_per_vm,%.0f\n", resident * 4096.0 / n);
-	printf("host_bytes_per_vm,%.0f\n", (double)host / n);
 	printf("runner_rss_bytes_per_vm,%.0f\n", (double)self_rss_bytes() / n);
-	fflush(stdout);
-
-	if (run) {
-		cpu_jiffies(&t0j, &i0j);
-		t_idle = now_s();
-		sleep(idle_secs);
-		cpu_jiffies(&t1j, &i1j);
-		t_idle = now_s() - t_idle;
-		for (i = 0; i < n; i++) {
-			if (denali_get_stats(vms[i].fd, &st))
-				fail("stats of VM %u", vms[i].id);
-			exits1 += denali_all_exits(&st);
-		}
-		printf("idle_window_s,%.3f\n", t_idle);
-		printf("idle_cpu_busy_pct,%.2f\n", t1j == t0j ? 0.0 :
-		       100.0 * ((t1j - t0j) - (i1j - i0j)) / (t1j - t0j));
-		/* Exits between the two stats sweeps, each sweep ~ t_idle. */
-		printf("idle_exits_per_s,%.2f\n", (exits1 - exits0) / t_idle);
-
-		t = now_s();
-		for (i = 0; i < n; i++)
-			if (write(vms[i].fd, "p", 1) != 1)
-				fail("ping VM %u: %s", vms[i].id,
-				     strerror(errno));
-		for (i = 0; i < n; i++)
-			answered += console_has(&vms[i], "pong", 60000);
-		printf("ping_answered,%.0f\nping_s,%.3f\n", answered,
-		       now_s() - t);
-		fflush(stdout);
-	}
+	if (run && !idle_and_ping(n, idle_secs))
+		answered = -1;
 
 	t = now_s();
 	for (i = 0; i < n; i++) {
@@ -352,8 +438,8 @@ int main(int argc, char **argv)
 	printf("destroy_s,%.3f\n", now_s() - t);
 	after = meminfo_kb("MemAvailable:");
 	printf("memavail_after_kb,%llu\n", after);
-	return run && answered != n ? 1 : 0;
+	return answered < 0 ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE\n");
+	fprintf(stderr, "usage: density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE\n       density_bench -e [-i SECS]\n");
 	return 2;
 }
