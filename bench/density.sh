@@ -72,8 +72,8 @@ awk -F, '
 
 # The plot: VMs against the memory they took (MemAvailable drop, MiB).
 if command -v gnuplot >/dev/null; then
-	awk -F, '$3 == "step" { if ($5 == 0) base[$1 $2] = $7
-		print $1 "-" $2, $4, (base[$1 $2] - $7) / 1024 }' "$csv" \
+	awk -F, '$3 == "step" { if ($4 == 0) base[$1 $2] = $6
+		print $1 "-" $2, $4, (base[$1 $2] - $6) / 1024 }' "$csv" \
 		>"$top/build/bench/density.data"
 	series=$(awk '{ print $1 }' "$top/build/bench/density.data" | sort -u)
 	plot=""
