@@ -59,6 +59,18 @@ wait_console() {
 	return 1
 }
 
+# wait_until CMD...: until CMD succeeds (10 s at most), instead of a
+# fixed sleep before a check that asserts the same thing.
+wait_until() {
+	local i
+
+	for i in $(seq 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root"
 	exit 4
@@ -363,7 +375,7 @@ ok $? "stats of a running VM"
 run "$ctl" list -j
 [ $rc = 0 ] && echo "$out" | python3 -c 'import json, sys; v = json.load(sys.stdin); assert {x["name"] for x in v} >= {"bg-one", "bg-two"}'
 ok $? "list -j is JSON naming both VMs"
-sleep 3
+wait_console bg-one "^spin "
 run "$ctl" console bg-one
 [ $rc = 0 ] && echo "$out" | grep -q "^spin "
 ok $? "console prints what the guest wrote"
@@ -371,7 +383,7 @@ out=$(timeout 6 "$ctl" console bg-one -f)
 [ $? = 124 ] && [ "$(echo "$out" | grep -c "^spin ")" -ge 2 ]
 ok $? "console -f follows new output until interrupted"
 run "$ctl" destroy bg-one
-sleep 1
+wait_until eval '! kill -0 $pid 2>/dev/null'
 [ $rc = 0 ] && ! kill -0 $pid 2>/dev/null && ! "$ctl" list | grep -q bg-one
 ok $? "destroy by name ends the VM and its runner"
 # NICs: --bridge attaches the VM's interface to a Linux bridge (with
@@ -456,7 +468,7 @@ run "$ctl" create "$refl" --mem 8M --nic mac=01:00:00:00:00:01
 [ $rc = 2 ] && echo "$err" | grep -q "not a unicast MAC address"
 ok $? "create --nic with a multicast MAC: usage error ($err)"
 run "$ctl" destroy nic-one
-sleep 1
+wait_until eval '[ -z "$(ls /sys/class/net/dnct-br/brif)" ] && [ ! -e /sys/class/net/dnct-two ]'
 [ $rc = 0 ] && [ -z "$(ls /sys/class/net/dnct-br/brif)" ] &&
 	[ ! -e /sys/class/net/dnct-two ]
 ok $? "destroy removes the VM's interfaces"
@@ -514,7 +526,7 @@ ok $? "destroying the last port removes the uplink"
 rmmod denali 2>/dev/null
 ok $([ $? != 0 ]; echo $?) "rmmod is refused while a VM exists"
 run "$ctl" destroy --all
-sleep 1
+wait_until eval '[ -z "$("$ctl" list | grep bg-)" ]'
 [ $rc = 0 ] && [ -z "$("$ctl" list | grep bg-)" ]
 ok $? "destroy --all ($out)"
 

@@ -28,12 +28,12 @@
 #define CGROUP		"/sys/fs/cgroup/denali-memory-test"
 
 /*
- * VMs of the density test.  10,000 pass, but take about 7 minutes under
- * TCG (two rounds of creation at ~20 ms each); the default keeps the
- * suite well under 90 s, and DENALI_DENSITY_VMS=10000 runs the full
- * count.
+ * VMs of the density test (issue 14 asks for 10,000 in every lane).  They
+ * are made from a memfd copy of the image: from the 9p share each
+ * creation waited for the host, five times slower (about 7 minutes for
+ * 10,000 under TCG, 20 ms a VM); DENALI_DENSITY_VMS overrides the count.
  */
-#define DENSITY_VMS	1000
+#define DENSITY_VMS	10000
 
 static int create_mem_touch(unsigned long long mem, __u32 flags,
 			    const char *const *argv, int argc, __u32 *id,
@@ -415,8 +415,11 @@ TEST_F_TIMEOUT(pv, many_idle_vms_leave_host_memory_flat, 600)
 							    strerror(errno));
 	vms = calloc(n, sizeof(*vms));
 	ASSERT_NE(NULL, vms);
-	image = denali_guest_image("mem_touch");
-	ASSERT_LE(0, image);
+	i = denali_guest_image("mem_touch");
+	ASSERT_LE(0, i);
+	image = denali_image_in_memory(i);
+	close(i);
+	ASSERT_LE(0, image) TH_LOG("%s", strerror(-image));
 
 	make_idle_vms(_metadata, vms, n, image);
 	end_vms(vms, n);

@@ -26,6 +26,9 @@
  *   beyond    Writes the byte just past its memory: a page fault
  *             "beyond guest memory" (--mem is the limit).
  *   idle      Prints "mem: idle" and idles forever (density).
+ *   ping      Prints "mem: idle", then for every console byte it is
+ *             given prints "pong\n", idling with no timeout between
+ *             them (bench/density_bench: the VM that answers a ping).
  */
 #include <stdbool.h>
 
@@ -121,6 +124,13 @@ int main(int argc, char **argv)
 		for (;;) {
 			ilwaco_idle(DENALI_IDLE_FOREVER);
 			ilwaco_irq_take();
+		}
+	}
+	if (!strcmp(argv[0], "ping")) {
+		printf("mem: idle\n");
+		for (;;) {
+			wait_byte();
+			printf("pong\n");
 		}
 	}
 	PV_FAIL("mem_touch: bad arguments");

@@ -89,6 +89,12 @@ int denali_image_fd(const void *image, size_t len);
 int denali_code_image(const void *code, size_t len);
 /* An open file of the guest image guests/NAME.img beside the test. */
 int denali_guest_image(const char *name);
+/*
+ * A memfd copy of the image open as @fd (which stays open): creating
+ * thousands of VMs from it reads memory, not the test machine's 9p
+ * share, whose every read is a round trip to the host.
+ */
+int denali_image_in_memory(int fd);
 
 /*
  * DENALI_CREATE_VM with @c as it is, on a /dev/denali opened for the

@@ -175,6 +175,30 @@ int denali_guest_image(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+int denali_image_in_memory(int fd)
+{
+	char buf[65536];
+	int mem = memfd_create("denali-image", MFD_CLOEXEC);
+	off_t off = 0;
+	ssize_t n;
+
+	if (mem < 0)
+		return -errno;
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (write(mem, buf, n) != n) {
+			close(mem);
+			return -EIO;
+		}
+		off += n;
+	}
+	if (n < 0) {
+		n = -errno;
+		close(mem);
+		return n;
+	}
+	return mem;
+}
+
 int denali_create_req(struct denali_create_vm *c)
 {
 	int dev = open(DENALI_DEVICE_PATH, O_RDWR | O_CLOEXEC), vm, saved;
