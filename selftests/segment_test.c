@@ -34,6 +34,8 @@
 enum seg { SEG_DS, SEG_ES, SEG_FS, SEG_GS };
 static const char *const seg_names[] = { "ds", "es", "fs", "gs" };
 static const char *const modes[] = { "calls", "spin", "fault" };
+/* Runs of a spin case at most, until one takes an interrupt exit. */
+#define SPIN_TRIES	5
 
 /* ---- raw system calls: no libc, no TLS, no errno -------------------- */
 
@@ -285,8 +287,9 @@ static void check_register(struct __test_metadata *_metadata, enum seg s)
 	uint16_t sels[16] = { 0, 1, 2, 3, USER_DS, USER_DS & ~3,
 			      (USER_DS & ~3) | 1, USER32_CS, USER_CS,
 			      CPUNODE_SEG };
-	int n = 10, i, m, bad = 0, cases = 0;
+	int n = 10, i, m, try, bad = 0, cases = 0, retries = 0;
 	struct denali_stats st;
+	bool ran;
 	struct seg_result r;
 	uint16_t tls;
 
@@ -304,7 +307,20 @@ static void check_register(struct __test_metadata *_metadata, enum seg s)
 	for (i = 0; i < n; i++) {
 		for (m = 0; m < 3; m++) {
 			cases++;
-			if (run_case(s, sels[i], modes[m], &r, &st)) {
+			/*
+			 * A spin with no tick in the guest's 50 ms (a host
+			 * CPU starved under load) did not take the interrupt
+			 * path it is there for: run it again, a few times.
+			 */
+			for (try = 1;; try++) {
+				ran = !run_case(s, sels[i], modes[m], &r, &st);
+				if (!ran || strcmp(modes[m], "spin") ||
+				    st.exits[DENALI_EXITK_INTERRUPT] ||
+				    try == SPIN_TRIES)
+					break;
+				retries++;
+			}
+			if (!ran) {
 				TH_LOG("%s=%#x, %s: the child did not report",
 				       seg_names[s], sels[i], modes[m]);
 				bad++;
@@ -314,6 +330,9 @@ static void check_register(struct __test_metadata *_metadata, enum seg s)
 			}
 		}
 	}
+	if (retries)
+		TH_LOG("%s: %d spin runs repeated for want of a tick",
+		       seg_names[s], retries);
 	TH_LOG("%s: %d selectors x 3 guests, %d wrong", seg_names[s], n, bad);
 	EXPECT_EQ(0, bad);
 	EXPECT_EQ(n * 3, cases);
