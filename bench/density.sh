@@ -49,7 +49,7 @@ for lane in $lanes; do
 		env "${env_args[@]}" bench/density_machine.sh "$lane" \
 		>"$logs/density-$lane.log" 2>&1 || status=1
 	tr -d '\r' <"$logs/density-$lane.log" |
-		grep -E "^$lane,|^# machine" >>"$csv"
+		grep -E "^$lane,|^# (machine|modes)" >>"$csv"
 done
 cp "$csv" "$results/density.csv"
 
