@@ -19,7 +19,7 @@
 #            default): a NIC of its own each on a Linux bridge (at most
 #            1,024 ports a bridge, so a bridge per DENSITY_WEB_PER_NET,
 #            1,000); DENSITY_WEB_NET=switch: a port of the module's switch
-#            (`--nic switch=dswB`, DENSITY_WEB_PER_NET a switch, 2,000),
+#            (`--nic switch=dswB`, DENSITY_WEB_PER_NET a switch, 500),
 #            its uplink dswB addressed 10.(90+B).0.1/16 so that curl here
 #            reaches every VM.  DENSITY_WEB_RUNNER=NAME|auto puts them in
 #            shared runners (unset: a runner process each).
@@ -35,7 +35,7 @@
 # (unset), DENSITY_HANDOVER (0; 1 with DENSITY_RUNNER=auto: the auto
 # runners' first VMs made by denalictl, the others by density_bench -a
 # and handed over their sockets, no exec per VM), DENSITY_WEB_NET (bridge), DENSITY_WEB_PER_NET (1000 bridge,
-# 2000 switch), DENSITY_WEB_RUNNER (unset), DENSITY_JOBS (1: `denalictl
+# 500 switch), DENSITY_WEB_RUNNER (unset), DENSITY_JOBS (1: `denalictl
 # create`s run at once), DENSITY_HTTP_PARALLEL (32: requests in flight,
 # one curl process), DENSITY_IDLE_S (5).
 
@@ -59,7 +59,7 @@ web_n=${DENSITY_WEB_N:-1000}
 web_net=${DENSITY_WEB_NET:-bridge}
 case $web_net in
 bridge) per_net=${DENSITY_WEB_PER_NET:-1000} ;;
-switch) per_net=${DENSITY_WEB_PER_NET:-2000} ;;
+switch) per_net=${DENSITY_WEB_PER_NET:-500} ;;
 *) echo "density_machine: DENSITY_WEB_NET is bridge or switch" >&2; exit 2 ;;
 esac
 jobs=${DENSITY_JOBS:-1}
