@@ -49,7 +49,7 @@ for lane in $lanes; do
 		env "${env_args[@]}" bench/density_machine.sh "$lane" \
 		>"$logs/density-$lane.log" 2>&1 || status=1
 	tr -d '\r' <"$logs/density-$lane.log" |
-		grep -E "^$lane,|^# machine" >>"$csv"
+		grep -E "^$lane,|^# (machine|modes)" >>"$csv"
 done
 cp "$csv" "$results/density.csv"
 
@@ -81,6 +81,7 @@ if command -v gnuplot >/dev/null; then
 		plot+="${plot:+, }'< grep \"^$s \" $top/build/bench/density.data' using 2:3 with linespoints title '$s'"
 	done
 	gnuplot -e "set terminal png size 900,600; set output '$results/density.png';
+		set title '--mem $mem, plain TCG: counts and memory real';
 		set xlabel 'live VMs'; set ylabel 'host memory used (MemAvailable drop, MiB)';
 		set key left top; set grid; plot $plot" || status=1
 fi

@@ -5,7 +5,8 @@
  * modes are in the script).
  *
  *   density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE
- *   density_bench -e [-i SECS]
+ *   density_bench -a DENALICTL [-n N] [-s STEP] [-m MIB] IMAGE
+ *   density_bench -e [-P] [-i SECS]
  *
  * Creates N demand-zero VMs of MIB MiB (default 1) from IMAGE, which must
  * be selftests/guests/mem_touch.img (mode "ping": it prints "mem: idle",
@@ -16,12 +17,20 @@
  * idle host CPU and guest exits are counted over SECS seconds, every VM
  * is pinged once (a byte to its console input) and the answers counted.
  * Without -r the VMs are created and never run (the selftest's case).
+ * With -a the VMs go to the shared runners `denalictl create --runner
+ * auto` fills (auto-0, auto-1, ..., 1,000 VMs each, named dI): the first
+ * VM of each runner is made by DENALICTL (`create IMAGE --runner auto`,
+ * which starts the runner), the others are created here and handed to it
+ * over its socket as denalictl does (pool.h) -- the same runners and the
+ * same VMs, without an exec of denalictl per VM; then it exits, leaving
+ * them live (measure them with -e).
  * Then every VM is destroyed and closed.  -f N first times N fork + exec
  * + waitpid of exit0_static (beside this program), for the creation
  * rate's yardstick.  With -e it creates nothing: it opens every VM
  * already listed (made by denalictl create, run by runner processes) and
  * measures them as -r does (MemAvailable drop then unknown: the caller
- * has it), without destroying them.
+ * has it), without destroying them; -P skips the ping (VMs that do not
+ * answer one on their console: web servers, asked over HTTP instead).
  *
  * Output, CSV lines "key,value" and "step,vms,seconds,memavailable_kb":
  *   vms, mem_mib, run        the configuration
@@ -51,6 +60,7 @@
 
 #include "denali_util.h"
 #include "bench_clock.h"
+#include "pool.h"
 
 struct vm {
 	int fd;
@@ -60,6 +70,8 @@ struct vm {
 
 static struct vm *vms;
 static unsigned long n_vms;
+static bool no_ping;
+static const char *ctl;		/* -a: denalictl, for each runner's first VM */
 
 static void fail(const char *fmt, ...)
 {
@@ -257,6 +269,9 @@ static bool idle_and_ping(unsigned long n, unsigned int secs)
 	       100.0 * ((t1j - t0j) - (i1j - i0j)) / (t1j - t0j));
 	/* Exits between two sweeps of the stats, @secs apart. */
 	printf("idle_exits_per_s,%.2f\n", (exits1 - exits0) / t);
+	fflush(stdout);
+	if (no_ping)
+		return true;
 
 	t = now_s();
 	for (i = 0; i < n; i++)
@@ -305,6 +320,45 @@ static int measure_existing(unsigned int secs)
 	return idle_and_ping(count, secs) ? 0 : 1;
 }
 
+/*
+ * -a: VM @i (fd @fd, id @id, name dI) to shared runner auto-(i / 1000).
+ * VM 0 of each runner is not made here: `denalictl create --runner auto`
+ * makes it, which starts that runner (the ones before it being full).
+ */
+static void ctl_create_first(int image, unsigned long i, unsigned long mib)
+{
+	char cmd[PATH_MAX + 160];
+
+	/* Our memfd copy, so that every VM's image is the same file. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s create /proc/%d/fd/%d --mem %luM --name d%lu --runner auto -- ping >/dev/null",
+		 ctl, (int)getpid(), image, mib, i);
+	if (system(cmd))
+		fail("%s failed", cmd);
+}
+
+static void hand_over(int fd, __u32 id, unsigned long i)
+{
+	struct denali_pool_reply r = { 0 };
+	char runner[32], name[32];
+	struct sockaddr_un sa;
+	socklen_t salen;
+	int s, err;
+
+	snprintf(runner, sizeof(runner), "auto-%lu", i / DENALI_POOL_AUTO_VMS);
+	snprintf(name, sizeof(name), "d%lu", i);
+	salen = denali_pool_addr(runner, getuid(), &sa);
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, salen))
+		fail("connecting to runner %s: %s", runner, strerror(errno));
+	err = denali_pool_send(s, fd, id, name, &r);
+	if (err)
+		fail("handing VM %s to runner %s (it has %u): %s", name,
+		     runner, r.vms, strerror(-err));
+	close(s);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n = 1000, step = 1000, mib = 1, forks = 0, i;
@@ -320,8 +374,14 @@ int main(int argc, char **argv)
 	double t;
 	int answered = 0;
 
-	while ((opt = getopt(argc, argv, "n:s:m:ri:f:e")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:m:ri:f:ePa:")) != -1) {
 		switch (opt) {
+		case 'a':
+			ctl = optarg;
+			break;
+		case 'P':
+			no_ping = true;
+			break;
 		case 'e':
 			existing = true;
 			run = true;
@@ -348,7 +408,8 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc - !existing || !n || !step || !mib)
+	if (optind != argc - !existing || !n || !step || !mib ||
+	    (ctl && (run || existing)))
 		goto usage;
 	if (existing)
 		return measure_existing(idle_secs);
@@ -365,6 +426,9 @@ int main(int argc, char **argv)
 	image = denali_image_in_memory(image);
 	if (image < 0)
 		fail("cannot copy the image to memory: %s", strerror(-image));
+	/* -a: denalictl opens it by its /proc path. */
+	if (ctl)
+		fcntl(image, F_SETFD, 0);
 	rl.rlim_cur = rl.rlim_max = n + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		fail("RLIMIT_NOFILE %lu: %s", n + 64, strerror(errno));
@@ -382,7 +446,14 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	t = now_s();
 	for (i = 0; i < n; i++) {
+		if (ctl && i % DENALI_POOL_AUTO_VMS == 0) {
+			ctl_create_first(image, i, mib);
+			vms[i].fd = -1;
+			goto step;
+		}
 		memset(&c, 0, sizeof(c));
+		if (ctl)
+			snprintf(c.name, sizeof(c.name), "d%lu", i);
 		c.mem_size = mib << 20;
 		c.image_fd = image;
 		c.args_len = denali_pack_args(args, sizeof(args), argv_ping, 1);
@@ -392,6 +463,11 @@ int main(int argc, char **argv)
 			fail("VM %lu of %lu: %s: %s", i + 1, n,
 			     strerror(errno), c.error);
 		vms[i].id = c.id;
+		if (ctl) {
+			hand_over(vms[i].fd, c.id, i);
+			vms[i].fd = -1;
+		}
+step:
 		n_vms = i + 1;
 		if (n_vms % step == 0 || n_vms == n) {
 			printf("step,%lu,%.3f,%llu\n", n_vms, now_s() - t,
@@ -401,6 +477,8 @@ int main(int argc, char **argv)
 	}
 	t = now_s() - t;
 	printf("create_s,%.3f\ncreate_per_s,%.1f\n", t, n / t);
+	if (ctl)
+		return 0;	/* live in their runners: the caller measures */
 
 	if (run) {
 		pthread_attr_init(&attr);
@@ -440,6 +518,6 @@ int main(int argc, char **argv)
 	printf("memavail_after_kb,%llu\n", after);
 	return answered < 0 ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE\n       density_bench -e [-i SECS]\n");
+	fprintf(stderr, "usage: density_bench [-n N] [-s STEP] [-m MIB] [-r] [-i SECS] [-f N] IMAGE\n       density_bench -a DENALICTL [-n N] [-s STEP] [-m MIB] IMAGE\n       density_bench -e [-P] [-i SECS]\n");
 	return 2;
 }
