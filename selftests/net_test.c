@@ -22,11 +22,11 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_net.h"
 
 #define MEM		(8ull << 20)
 #define ECHO_TYPE	0x88b6		/* reflected as it is */
 #define HOPS_TYPE	0x88b5		/* reflected with one hop less */
-#define FRAME_MAX	1514
 
 /* ---- VMs with NICs, each run by a thread ------------------------------ */
 
@@ -177,23 +177,6 @@ static bool net_vm_wait_stopped(struct net_vm *v, long ms)
 
 /* ---- links, sockets and counters --------------------------------------- */
 
-static unsigned long long counter(const char *ifname, const char *name)
-{
-	char path[256];
-	unsigned long long v = ~0ull;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
-		 ifname, name);
-	f = fopen(path, "r");
-	if (!f)
-		return ~0ull;
-	if (fscanf(f, "%llu", &v) != 1)
-		v = ~0ull;
-	fclose(f);
-	return v;
-}
-
 /* Interface @ifname's own MAC address. */
 static int read_addr(const char *ifname, uint8_t mac[6])
 {
@@ -230,62 +213,6 @@ static int read_mac(const char *ifname, uint8_t mac[6])
 	return 0;
 }
 
-/* A packet socket on @ifname (which is brought up), all protocols. */
-static int packet_socket(const char *ifname)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int s;
-
-	if (denali_sh("ip link set dev %s up", ifname))
-		return -EIO;
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (s < 0)
-		return -errno;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = if_nametoindex(ifname);
-	if (!sll.sll_ifindex || bind(s, (void *)&sll, sizeof(sll))) {
-		close(s);
-		return -ENODEV;
-	}
-	return s;
-}
-
-static void make_frame(uint8_t *f, unsigned int len, const uint8_t dst[6],
-		       const uint8_t src[6], unsigned int type,
-		       unsigned int seed)
-{
-	unsigned int i;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = type >> 8;
-	f[13] = type;
-	for (i = 14; i < len; i++)
-		f[i] = (uint8_t)(i * 7 + seed);
-}
-
-/*
- * The next incoming frame of EtherType @type on @s within @ms, into @buf;
- * its length, 0 on timeout.
- */
-static int recv_type(int s, uint8_t *buf, unsigned int type, int ms)
-{
-	struct sockaddr_ll from;
-	socklen_t fl;
-	struct pollfd p = { .fd = s, .events = POLLIN };
-	ssize_t n;
-
-	while (poll(&p, 1, ms) == 1) {
-		fl = sizeof(from);
-		n = recvfrom(s, buf, FRAME_MAX + 4, 0, (void *)&from, &fl);
-		if (n < 14 || from.sll_pkttype == PACKET_OUTGOING)
-			continue;
-		if (((buf[12] << 8) | buf[13]) == type)
-			return n;
-	}
-	return 0;
-}
-
 static const uint8_t host_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 
 /* Send @len bytes to @vm_mac on @s and check the reflection, byte-exact. */
@@ -293,15 +220,15 @@ static bool echo_once(struct __test_metadata *_metadata, int s,
 		      const uint8_t vm_mac[6], unsigned int len,
 		      unsigned int seed)
 {
-	uint8_t out[FRAME_MAX], in[FRAME_MAX + 4];
+	uint8_t out[DENALI_FRAME_MAX], in[DENALI_FRAME_BUF];
 	int n;
 
-	make_frame(out, len, vm_mac, host_mac, ECHO_TYPE, seed);
+	denali_make_frame(out, len, vm_mac, host_mac, ECHO_TYPE, seed);
 	if (send(s, out, len, 0) != (ssize_t)len) {
 		TH_LOG("send of %u bytes: %s", len, strerror(errno));
 		return false;
 	}
-	n = recv_type(s, in, ECHO_TYPE, 5000);
+	n = denali_recv_type(s, in, ECHO_TYPE, 5000);
 	if (n != (int)len || memcmp(in, host_mac, 6) ||
 	    memcmp(in + 6, vm_mac, 6) || memcmp(in + 12, out + 12, len - 12)) {
 		TH_LOG("%u bytes sent, %d came back (or not the same bytes)",
@@ -366,17 +293,17 @@ TEST_F_TIMEOUT(net, reflector_echoes_every_size, 600)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	s = packet_socket("dntest0");
+	s = denali_packet_socket("dntest0");
 	ASSERT_LE(0, s);
-	tx0 = counter("dntest0", "tx_packets");
-	rx0 = counter("dntest0", "rx_packets");
+	tx0 = denali_if_counter("dntest0", "tx_packets");
+	rx0 = denali_if_counter("dntest0", "rx_packets");
 	for (len = 60; len <= 1514 && bad < 5; len++)
 		bad += !echo_once(_metadata, s, mac, len, len);
 	EXPECT_EQ(0, bad);
 	/* What Linux sent on the device the guest received, and back. */
-	EXPECT_EQ(1455, counter("dntest0", "tx_packets") - tx0);
-	EXPECT_EQ(1455, counter("dntest0", "rx_packets") - rx0);
-	EXPECT_EQ(0, counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(1455, denali_if_counter("dntest0", "tx_packets") - tx0);
+	EXPECT_EQ(1455, denali_if_counter("dntest0", "rx_packets") - rx0);
+	EXPECT_EQ(0, denali_if_counter("dntest0", "tx_dropped"));
 	close(s);
 }
 
@@ -388,7 +315,7 @@ TEST_F_TIMEOUT(net, reflector_echoes_every_size, 600)
 TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
 {
 	static const char *const sink[] = { "dntest0" }, *const refl[] = { "dntest1" };
-	uint8_t smac[6], rmac[6], f[FRAME_MAX];
+	uint8_t smac[6], rmac[6], f[DENALI_FRAME_MAX];
 	char err[DENALI_ERROR_MAX];
 	int s, r, i, ok = 0;
 
@@ -398,12 +325,12 @@ TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", smac));
 	ASSERT_EQ(0, read_mac("dntest1", rmac));
-	s = packet_socket("dntest0");
-	r = packet_socket("dntest1");
+	s = denali_packet_socket("dntest0");
+	r = denali_packet_socket("dntest1");
 	ASSERT_LE(0, s);
 	ASSERT_LE(0, r);
 	for (i = 0; i < 3000; i++) {
-		make_frame(f, 100, smac, host_mac, ECHO_TYPE, i);
+		denali_make_frame(f, 100, smac, host_mac, ECHO_TYPE, i);
 		/* The qdisc may push back: that is no loss of ours. */
 		while (send(s, f, 100, 0) != 100)
 			denali_sleep_ms(1);
@@ -412,8 +339,8 @@ TEST_F_TIMEOUT(net, flood_to_a_guest_that_never_reads, 600)
 	}
 	denali_sleep_ms(200);
 	/* 128 buffers posted, 128 frames delivered; 2872 dropped. */
-	EXPECT_EQ(128, counter("dntest0", "tx_packets"));
-	EXPECT_EQ(2872, counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(128, denali_if_counter("dntest0", "tx_packets"));
+	EXPECT_EQ(2872, denali_if_counter("dntest0", "tx_dropped"));
 	EXPECT_EQ(10, ok);
 	close(s);
 	close(r);
@@ -430,14 +357,14 @@ TEST_F_TIMEOUT(net, bad_receive_buffer_stops_only_that_vm, 300)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "net_hostile", "rx-addr", 1,
 				  names, "ready", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	s = packet_socket("dntest0");
+	s = denali_packet_socket("dntest0");
 	ASSERT_LE(0, s);
-	make_frame(f, 64, mac, host_mac, ECHO_TYPE, 1);
+	denali_make_frame(f, 64, mac, host_mac, ECHO_TYPE, 1);
 	ASSERT_EQ(64, send(s, f, 64, 0));
 	ASSERT_TRUE(net_vm_wait_stopped(&self->vm[0], 10000));
 	/* The frame that found the ring broken is counted as dropped. */
-	EXPECT_EQ(1, counter("dntest0", "tx_dropped"));
-	EXPECT_EQ(0, counter("dntest0", "tx_packets"));
+	EXPECT_EQ(1, denali_if_counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(0, denali_if_counter("dntest0", "tx_packets"));
 	EXPECT_EQ(0, self->vm[0].ret);
 	EXPECT_EQ(DENALI_STOP_CRASH, self->vm[0].run.reason);
 	EXPECT_EQ(DENALI_CRASH_NET, self->vm[0].run.crash.cause);
@@ -563,11 +490,11 @@ TEST_F_TIMEOUT(net, three_nics_each_answer, 300)
 	EXPECT_NE(0, memcmp(mac[0], mac[1], 6));
 	EXPECT_NE(0, memcmp(mac[1], mac[2], 6));
 	for (i = 0; i < 3; i++) {
-		s = packet_socket(names[i]);
+		s = denali_packet_socket(names[i]);
 		ASSERT_LE(0, s);
 		EXPECT_TRUE(echo_once(_metadata, s, mac[i], 100 + i, i));
 		close(s);
-		EXPECT_EQ(1, counter(names[i], "tx_packets"));
+		EXPECT_EQ(1, denali_if_counter(names[i], "tx_packets"));
 	}
 }
 
@@ -582,7 +509,7 @@ static void count_type(struct __test_metadata *_metadata, int s,
 {
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	struct sockaddr_ll from;
-	uint8_t buf[FRAME_MAX + 4];
+	uint8_t buf[DENALI_FRAME_BUF];
 	socklen_t fl;
 	ssize_t n;
 
@@ -627,11 +554,11 @@ TEST_F_TIMEOUT(net, two_vms_on_a_bridge, 300)
 	ASSERT_EQ(0, read_mac("dntestA", amac));
 	ASSERT_EQ(0, read_mac("dntestB", bmac));
 	/* Straight to A (not through the bridge, which would flood it). */
-	sa = packet_socket("dntestA");
-	sb = packet_socket("dntestB");
+	sa = denali_packet_socket("dntestA");
+	sb = denali_packet_socket("dntestB");
 	ASSERT_LE(0, sa);
 	ASSERT_LE(0, sb);
-	make_frame(f, 64, amac, bmac, HOPS_TYPE, 0);
+	denali_make_frame(f, 64, amac, bmac, HOPS_TYPE, 0);
 	f[14] = 3;
 	ASSERT_EQ(64, send(sa, f, 64, 0));
 	/*
@@ -667,7 +594,7 @@ TEST_F_TIMEOUT(net, interface_in_another_namespace, 300)
 		ns = open("/var/run/netns/dntest", O_RDONLY);
 		if (ns < 0 || setns(ns, CLONE_NEWNET))
 			_exit(2);
-		s = packet_socket("dntest0");
+		s = denali_packet_socket("dntest0");
 		_exit(s >= 0 && echo_once(_metadata, s, mac, 300, 3) ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -689,7 +616,7 @@ TEST_F_TIMEOUT(net, ethtool_counters, 300)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", NULL, 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	s = packet_socket("dntest0");
+	s = denali_packet_socket("dntest0");
 	ASSERT_LE(0, s);
 	for (i = 0; i < 25; i++)
 		ASSERT_TRUE(echo_once(_metadata, s, mac, 60 + i, i));
@@ -727,9 +654,9 @@ TEST_F_TIMEOUT(net, destroy_with_frames_in_flight, 300)
 					  names, "NICs up", err))
 			TH_LOG("%s", err);
 		ASSERT_EQ(0, read_mac("dntest0", mac));
-		s = packet_socket("dntest0");
+		s = denali_packet_socket("dntest0");
 		ASSERT_LE(0, s);
-		make_frame(f, 200, mac, host_mac, ECHO_TYPE, round);
+		denali_make_frame(f, 200, mac, host_mac, ECHO_TYPE, round);
 		for (i = 0; i < 500; i++)
 			send(s, f, 200, MSG_DONTWAIT);
 		memset(&ref, 0, sizeof(ref));
@@ -791,7 +718,7 @@ static int count_echoes(int s, const uint8_t src[6], int ms)
 {
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	struct sockaddr_ll from;
-	uint8_t buf[FRAME_MAX + 4];
+	uint8_t buf[DENALI_FRAME_BUF];
 	socklen_t fl;
 	ssize_t n;
 	int count = 0;
@@ -817,7 +744,7 @@ TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
 {
 	static const char ipcmds[] = "/tmp/dntest-many.ip",
 			  fdbcmds[] = "/tmp/dntest-many.fdb";
-	uint8_t brmac[6], mac[6], f[64], in[FRAME_MAX + 4];
+	uint8_t brmac[6], mac[6], f[64], in[DENALI_FRAME_BUF];
 	char err[DENALI_ERROR_MAX], name[IFNAMSIZ];
 	const char *names[1] = { name };
 	int s, i, n, answered = 0;
@@ -863,14 +790,14 @@ TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
 	 * reflection is addressed to the bridge and reaches this socket.
 	 */
 	ASSERT_EQ(0, read_addr("dntest-br", brmac));
-	s = packet_socket("dntest-br");
+	s = denali_packet_socket("dntest-br");
 	ASSERT_LE(0, s);
 	for (i = 0; i < MANY; i++) {
 		snprintf(name, sizeof(name), "dnt%d", i);
 		ASSERT_EQ(0, read_mac(name, mac));
-		make_frame(f, 64, mac, brmac, ECHO_TYPE, i);
+		denali_make_frame(f, 64, mac, brmac, ECHO_TYPE, i);
 		ASSERT_EQ(64, send(s, f, 64, 0));
-		n = recv_type(s, in, ECHO_TYPE, 5000);
+		n = denali_recv_type(s, in, ECHO_TYPE, 5000);
 		if (n == 64 && !memcmp(in, brmac, 6) && !memcmp(in + 6, mac, 6) &&
 		    !memcmp(in + 14, f + 14, 50))
 			answered++;
@@ -879,7 +806,7 @@ TEST_F_TIMEOUT(net, hundred_vms_on_one_bridge, 900)
 	}
 	EXPECT_EQ(MANY, answered);
 	/* No VM answered for another: nothing else came back. */
-	EXPECT_EQ(0, recv_type(s, in, ECHO_TYPE, 300));
+	EXPECT_EQ(0, denali_recv_type(s, in, ECHO_TYPE, 300));
 	close(s);
 }
 
@@ -908,17 +835,17 @@ TEST_F_TIMEOUT(net, tc_shapes_and_polices, 300)
 	ASSERT_EQ(0, denali_sh("ip link add dntest-br type bridge && ip link set dntest-br up && ip link set dntest0 master dntest-br && ip link set dntest0 up"));
 	ASSERT_EQ(0, read_addr("dntest-br", brmac));
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	s = packet_socket("dntest-br");
+	s = denali_packet_socket("dntest-br");
 	ASSERT_LE(0, s);
 	/* The bridge learns where the guest is; not counted below. */
-	make_frame(f, 60, mac, brmac, ECHO_TYPE, 0);
+	denali_make_frame(f, 60, mac, brmac, ECHO_TYPE, 0);
 	ASSERT_EQ(60, send(s, f, 60, 0));
 	ASSERT_EQ(1, count_echoes(s, mac, 1000));
 
 	/* 1. Shaping: 100 frames into a 5000-byte bucket and queue. */
 	ASSERT_EQ(0, denali_sh("tc qdisc add dev dntest0 root tbf rate 100kbit burst 5000 limit 5000"));
 	to_guest = ethtool_counter("dntest0", "to_guest_packets");
-	make_frame(f, sizeof(f), mac, brmac, ECHO_TYPE, 1);
+	denali_make_frame(f, sizeof(f), mac, brmac, ECHO_TYPE, 1);
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(sizeof(f), send(s, f, sizeof(f), 0));
 	/* The queue drains at 12 frames a second; then it is all counted. */
@@ -988,9 +915,9 @@ TEST_F_TIMEOUT(net, flood_leaves_host_memory_flat, 600)
 	ASSERT_EQ(0, net_vm_start(&self->vm[0], "reflector", "sink", 1, names,
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
-	s = packet_socket("dntest0");
+	s = denali_packet_socket("dntest0");
 	ASSERT_LE(0, s);
-	make_frame(f, len, mac, host_mac, ECHO_TYPE, 7);
+	denali_make_frame(f, len, mac, host_mac, ECHO_TYPE, 7);
 	/* A first 1000 make the caches the path uses; not measured. */
 	for (i = 0; i < 1000; i++)
 		while (send(s, f, len, 0) != (ssize_t)len)
@@ -1007,8 +934,8 @@ TEST_F_TIMEOUT(net, flood_leaves_host_memory_flat, 600)
 	avail1 = mem_counter("MemAvailable");
 	TH_LOG("slab %+lld bytes, MemAvailable %+lld bytes over %u frames",
 	       slab1 - slab0, avail1 - avail0, frames);
-	EXPECT_EQ(128, counter("dntest0", "tx_packets"));
-	EXPECT_EQ(frames + 1000 - 128, counter("dntest0", "tx_dropped"));
+	EXPECT_EQ(128, denali_if_counter("dntest0", "tx_packets"));
+	EXPECT_EQ(frames + 1000 - 128, denali_if_counter("dntest0", "tx_dropped"));
 	EXPECT_GT((long long)frames * len / 8, slab1 - slab0);
 	EXPECT_GT((long long)frames * len / 4, avail0 - avail1);
 	close(s);
@@ -1034,10 +961,10 @@ TEST_F_TIMEOUT(net, rmmod_with_frames_in_flight, 300)
 				  "NICs up", err)) TH_LOG("%s", err);
 	ASSERT_EQ(0, read_mac("dntest0", mac));
 	denali_sh("modprobe sch_tbf 2>/dev/null");
-	s = packet_socket("dntest0");
+	s = denali_packet_socket("dntest0");
 	ASSERT_LE(0, s);
 	ASSERT_EQ(0, denali_sh("tc qdisc add dev dntest0 root tbf rate 8kbit burst 2000 limit 100000"));
-	make_frame(f, sizeof(f), mac, host_mac, ECHO_TYPE, 5);
+	denali_make_frame(f, sizeof(f), mac, host_mac, ECHO_TYPE, 5);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {

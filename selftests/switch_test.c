@@ -23,12 +23,12 @@
 
 #include "kselftest_harness.h"
 #include "denali_util.h"
+#include "denali_net.h"
 
 #define MEM		(1ull << 20)
 #define SW		"dnsw0"
 #define ECHO_TYPE	0x88b6		/* reflected as it is */
 #define HOPS_TYPE	0x88b5		/* reflected with one hop less */
-#define FRAME_MAX	1514
 #define MANY		100
 #define READY		"NICs up"
 
@@ -167,75 +167,6 @@ static struct denali_nic_stats port_stats(struct sw_vm *v)
 
 /* ---- the uplink: counters and a packet socket -------------------------- */
 
-static unsigned long long counter(const char *ifname, const char *name)
-{
-	char path[256];
-	unsigned long long v = ~0ull;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s",
-		 ifname, name);
-	f = fopen(path, "r");
-	if (!f)
-		return ~0ull;
-	if (fscanf(f, "%llu", &v) != 1)
-		v = ~0ull;
-	fclose(f);
-	return v;
-}
-
-static int packet_socket(const char *ifname)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int s;
-
-	if (denali_sh("ip link set dev %s up", ifname))
-		return -EIO;
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (s < 0)
-		return -errno;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = if_nametoindex(ifname);
-	if (!sll.sll_ifindex || bind(s, (void *)&sll, sizeof(sll))) {
-		close(s);
-		return -ENODEV;
-	}
-	return s;
-}
-
-static void make_frame(uint8_t *f, unsigned int len, const uint8_t dst[6],
-		       const uint8_t src[6], unsigned int type,
-		       unsigned int seed)
-{
-	unsigned int i;
-
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = type >> 8;
-	f[13] = type;
-	for (i = 14; i < len; i++)
-		f[i] = (uint8_t)(i * 7 + seed);
-}
-
-/* The next incoming frame of EtherType @type within @ms; its length or 0. */
-static int recv_type(int s, uint8_t *buf, unsigned int type, int ms)
-{
-	struct sockaddr_ll from;
-	socklen_t fl;
-	struct pollfd p = { .fd = s, .events = POLLIN };
-	ssize_t n;
-
-	while (poll(&p, 1, ms) == 1) {
-		fl = sizeof(from);
-		n = recvfrom(s, buf, FRAME_MAX + 4, 0, (void *)&from, &fl);
-		if (n < 14 || from.sll_pkttype == PACKET_OUTGOING)
-			continue;
-		if (((buf[12] << 8) | buf[13]) == type)
-			return n;
-	}
-	return 0;
-}
-
 /* Poll (bounded) until @v's port has put @want frames into its ring. */
 static unsigned long long wait_to_guest(struct sw_vm *v,
 					unsigned long long want)
@@ -320,7 +251,7 @@ static int start_ports(struct __test_metadata *_metadata, struct sw_vm *vms,
 /* Linux <-> a guest through the uplink, every size, byte-exact. */
 TEST_F_TIMEOUT(sw, echo_through_the_uplink, 300)
 {
-	uint8_t mac[1][6], out[FRAME_MAX], in[FRAME_MAX + 4];
+	uint8_t mac[1][6], out[DENALI_FRAME_MAX], in[DENALI_FRAME_BUF];
 	struct denali_nic_stats st;
 	unsigned int len, sent = 0;
 	int n;
@@ -330,13 +261,13 @@ TEST_F_TIMEOUT(sw, echo_through_the_uplink, 300)
 	EXPECT_EQ(DENALI_NIC_SWITCH, st.flags);
 	EXPECT_STREQ(SW, st.ifname);
 	/* The port has no interface: the VM's id names none. */
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
-	for (len = 60; len <= FRAME_MAX; len += 227) {
-		make_frame(out, len, mac[0], host_mac, ECHO_TYPE, len);
+	for (len = 60; len <= DENALI_FRAME_MAX; len += 227) {
+		denali_make_frame(out, len, mac[0], host_mac, ECHO_TYPE, len);
 		ASSERT_EQ(len, send(self->s, out, len, 0));
 		sent++;
-		n = recv_type(self->s, in, ECHO_TYPE, 5000);
+		n = denali_recv_type(self->s, in, ECHO_TYPE, 5000);
 		ASSERT_EQ(len, n);
 		EXPECT_EQ(0, memcmp(in, host_mac, 6));
 		EXPECT_EQ(0, memcmp(in + 6, mac[0], 6));
@@ -345,8 +276,8 @@ TEST_F_TIMEOUT(sw, echo_through_the_uplink, 300)
 	st = port_stats(&self->vm[0]);
 	EXPECT_EQ(sent, st.to_guest_packets);
 	EXPECT_EQ(sent, st.from_guest_packets);
-	EXPECT_EQ(sent, counter(SW, "tx_packets"));
-	EXPECT_EQ(sent, counter(SW, "rx_packets"));
+	EXPECT_EQ(sent, denali_if_counter(SW, "tx_packets"));
+	EXPECT_EQ(sent, denali_if_counter(SW, "rx_packets"));
 }
 
 /*
@@ -361,11 +292,11 @@ TEST_F_TIMEOUT(sw, guest_to_guest_stays_inside, 300)
 	struct denali_nic_stats a, b;
 
 	ASSERT_EQ(0, start_ports(_metadata, self->vm, 2, NULL, mac));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
-	rx0 = counter(SW, "rx_packets");
-	tx0 = counter(SW, "tx_packets");
-	make_frame(f, 64, mac[0], mac[1], HOPS_TYPE, 0);
+	rx0 = denali_if_counter(SW, "rx_packets");
+	tx0 = denali_if_counter(SW, "tx_packets");
+	denali_make_frame(f, 64, mac[0], mac[1], HOPS_TYPE, 0);
 	f[14] = 4;
 	ASSERT_EQ(64, send(self->s, f, 64, 0));
 	EXPECT_EQ(3, wait_to_guest(&self->vm[0], 3));
@@ -379,8 +310,8 @@ TEST_F_TIMEOUT(sw, guest_to_guest_stays_inside, 300)
 	EXPECT_EQ(2, b.to_guest_packets);
 	EXPECT_EQ(2, b.from_guest_packets);
 	/* One frame in from Linux; none out to it. */
-	EXPECT_EQ(tx0 + 1, counter(SW, "tx_packets"));
-	EXPECT_EQ(rx0, counter(SW, "rx_packets"));
+	EXPECT_EQ(tx0 + 1, denali_if_counter(SW, "tx_packets"));
+	EXPECT_EQ(rx0, denali_if_counter(SW, "rx_packets"));
 }
 
 /*
@@ -390,25 +321,25 @@ TEST_F_TIMEOUT(sw, guest_to_guest_stays_inside, 300)
  */
 TEST_F_TIMEOUT(sw, broadcast_reaches_every_port_and_the_uplink, 300)
 {
-	uint8_t mac[3][6], f[64], in[FRAME_MAX + 4];
+	uint8_t mac[3][6], f[64], in[DENALI_FRAME_BUF];
 	unsigned long long rx0;
 	int i;
 
 	ASSERT_EQ(0, start_ports(_metadata, self->vm, 3, NULL, mac));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
 
 	/* 1. Linux's broadcast: one copy in each ring (no one answers). */
-	make_frame(f, 64, bcast, host_mac, ECHO_TYPE, 1);
+	denali_make_frame(f, 64, bcast, host_mac, ECHO_TYPE, 1);
 	ASSERT_EQ(64, send(self->s, f, 64, 0));
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(1, wait_to_guest(&self->vm[i], 1));
 
 	/* 2. A guest's broadcast. */
-	rx0 = counter(SW, "rx_packets");
-	make_frame(f, 64, mac[0], bcast, ECHO_TYPE, 2);
+	rx0 = denali_if_counter(SW, "rx_packets");
+	denali_make_frame(f, 64, mac[0], bcast, ECHO_TYPE, 2);
 	ASSERT_EQ(64, send(self->s, f, 64, 0));
-	ASSERT_EQ(64, recv_type(self->s, in, ECHO_TYPE, 5000));
+	ASSERT_EQ(64, denali_recv_type(self->s, in, ECHO_TYPE, 5000));
 	EXPECT_EQ(0, memcmp(in, bcast, 6));
 	EXPECT_EQ(0, memcmp(in + 6, mac[0], 6));
 	EXPECT_EQ(2, wait_to_guest(&self->vm[1], 2));
@@ -418,7 +349,7 @@ TEST_F_TIMEOUT(sw, broadcast_reaches_every_port_and_the_uplink, 300)
 	EXPECT_EQ(1, port_stats(&self->vm[0]).from_guest_packets);
 	EXPECT_EQ(2, port_stats(&self->vm[1]).to_guest_packets);
 	EXPECT_EQ(2, port_stats(&self->vm[2]).to_guest_packets);
-	EXPECT_EQ(rx0 + 1, counter(SW, "rx_packets"));
+	EXPECT_EQ(rx0 + 1, denali_if_counter(SW, "rx_packets"));
 }
 
 /* A MAC no port has: dropped and counted on the uplink, no port sees it. */
@@ -430,17 +361,17 @@ TEST_F_TIMEOUT(sw, unknown_unicast_dropped_and_counted, 300)
 	int i;
 
 	ASSERT_EQ(0, start_ports(_metadata, self->vm, 2, NULL, mac));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
-	drop0 = counter(SW, "tx_dropped");
-	make_frame(f, 64, nobody, host_mac, ECHO_TYPE, 3);
+	drop0 = denali_if_counter(SW, "tx_dropped");
+	denali_make_frame(f, 64, nobody, host_mac, ECHO_TYPE, 3);
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(64, send(self->s, f, 64, 0));
 	/* Then one the first port takes: everything before it is counted. */
-	make_frame(f, 64, mac[0], host_mac, ECHO_TYPE, 4);
+	denali_make_frame(f, 64, mac[0], host_mac, ECHO_TYPE, 4);
 	ASSERT_EQ(64, send(self->s, f, 64, 0));
 	EXPECT_EQ(1, wait_to_guest(&self->vm[0], 1));
-	EXPECT_EQ(drop0 + 5, counter(SW, "tx_dropped"));
+	EXPECT_EQ(drop0 + 5, denali_if_counter(SW, "tx_dropped"));
 	EXPECT_EQ(0, port_stats(&self->vm[1]).to_guest_packets);
 	EXPECT_EQ(0, port_stats(&self->vm[1]).drop_no_buffer);
 }
@@ -448,17 +379,17 @@ TEST_F_TIMEOUT(sw, unknown_unicast_dropped_and_counted, 300)
 /* A guest sending with a source MAC not its own: dropped and counted. */
 TEST_F_TIMEOUT(sw, spoofed_source_dropped_and_counted, 300)
 {
-	uint8_t mac[1][6], f[64], in[FRAME_MAX + 4];
+	uint8_t mac[1][6], f[64], in[DENALI_FRAME_BUF];
 	unsigned long long rx0;
 	struct denali_nic_stats st;
 	int i;
 
 	ASSERT_EQ(0, start_ports(_metadata, self->vm, 1, "spoof", mac));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
-	rx0 = counter(SW, "rx_packets");
+	rx0 = denali_if_counter(SW, "rx_packets");
 	for (i = 0; i < 3; i++) {
-		make_frame(f, 64, mac[0], host_mac, ECHO_TYPE, i);
+		denali_make_frame(f, 64, mac[0], host_mac, ECHO_TYPE, i);
 		ASSERT_EQ(64, send(self->s, f, 64, 0));
 	}
 	EXPECT_EQ(3, wait_to_guest(&self->vm[0], 3));
@@ -467,8 +398,8 @@ TEST_F_TIMEOUT(sw, spoofed_source_dropped_and_counted, 300)
 	st = port_stats(&self->vm[0]);
 	EXPECT_EQ(3, st.drop_spoofed);
 	EXPECT_EQ(0, st.from_guest_packets);
-	EXPECT_EQ(0, recv_type(self->s, in, ECHO_TYPE, 300));
-	EXPECT_EQ(rx0, counter(SW, "rx_packets"));
+	EXPECT_EQ(0, denali_recv_type(self->s, in, ECHO_TYPE, 300));
+	EXPECT_EQ(rx0, denali_if_counter(SW, "rx_packets"));
 }
 
 /* Bad port configs: each refused with its sentence, nothing left behind. */
@@ -568,7 +499,7 @@ TEST_F_TIMEOUT(sw, uplink_follows_its_ports, 300)
 /* A hundred VMs behind one switch, each answering a frame through it. */
 TEST_F_TIMEOUT(sw, hundred_vms_behind_one_switch, 900)
 {
-	uint8_t (*mac)[6] = calloc(MANY, 6), f[64], in[FRAME_MAX + 4];
+	uint8_t (*mac)[6] = calloc(MANY, 6), f[64], in[DENALI_FRAME_BUF];
 	int i, n, answered = 0;
 
 	ASSERT_NE(NULL, mac);
@@ -579,12 +510,12 @@ TEST_F_TIMEOUT(sw, hundred_vms_behind_one_switch, 900)
 	self->nmany = MANY;
 	ASSERT_EQ(0, start_ports(_metadata, self->many, MANY, NULL, mac));
 	EXPECT_EQ(0, denali_sh("ethtool -S %s | grep -qx '     ports: %d'", SW, MANY));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
 	for (i = 0; i < MANY; i++) {
-		make_frame(f, 64, mac[i], host_mac, ECHO_TYPE, i);
+		denali_make_frame(f, 64, mac[i], host_mac, ECHO_TYPE, i);
 		ASSERT_EQ(64, send(self->s, f, 64, 0));
-		n = recv_type(self->s, in, ECHO_TYPE, 5000);
+		n = denali_recv_type(self->s, in, ECHO_TYPE, 5000);
 		if (n == 64 && !memcmp(in, host_mac, 6) &&
 		    !memcmp(in + 6, mac[i], 6) && !memcmp(in + 14, f + 14, 50))
 			answered++;
@@ -593,7 +524,7 @@ TEST_F_TIMEOUT(sw, hundred_vms_behind_one_switch, 900)
 	}
 	EXPECT_EQ(MANY, answered);
 	/* No VM answered for another. */
-	EXPECT_EQ(0, recv_type(self->s, in, ECHO_TYPE, 300));
+	EXPECT_EQ(0, denali_recv_type(self->s, in, ECHO_TYPE, 300));
 	free(mac);
 }
 
@@ -613,12 +544,12 @@ TEST_F_TIMEOUT(sw, destroy_and_rmmod_with_frames_in_flight, 300)
 	pid_t pid;
 
 	ASSERT_EQ(0, start_ports(_metadata, self->vm, 2, NULL, mac));
-	self->s = packet_socket(SW);
+	self->s = denali_packet_socket(SW);
 	ASSERT_LE(0, self->s);
-	make_frame(f[0], 200, mac[0], mac[1], HOPS_TYPE, 0);
+	denali_make_frame(f[0], 200, mac[0], mac[1], HOPS_TYPE, 0);
 	f[0][14] = 255;
-	make_frame(f[1], 200, bcast, host_mac, ECHO_TYPE, 1);
-	make_frame(f[2], 200, mac[1], host_mac, ECHO_TYPE, 2);
+	denali_make_frame(f[1], 200, bcast, host_mac, ECHO_TYPE, 1);
+	denali_make_frame(f[2], 200, mac[1], host_mac, ECHO_TYPE, 2);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
