@@ -341,26 +341,6 @@ static unsigned long long meminfo_kb(const char *key)
 	return v;
 }
 
-/*
- * Live vmalloc/vmap areas whose allocating caller is in the module
- * (/proc/vmallocinfo names it "[denali]"): exact where MemAvailable is
- * not.  -1 if the file cannot be read.
- */
-static long module_vmalloc_areas(void)
-{
-	char line[512];
-	long n = 0;
-	FILE *f = fopen("/proc/vmallocinfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[denali]"))
-			n++;
-	fclose(f);
-	return n;
-}
-
 /* Create @n idle VMs into @vms, check each, and return the host's use. */
 static void make_idle_vms(struct __test_metadata *_metadata, int *vms,
 			  int n, int image)
@@ -424,7 +404,7 @@ TEST_F_TIMEOUT(pv, many_idle_vms_leave_host_memory_flat, 600)
 	make_idle_vms(_metadata, vms, n, image);
 	end_vms(vms, n);
 	before = meminfo_kb("MemAvailable:");
-	areas_before = module_vmalloc_areas();
+	areas_before = denali_module_vmallocs();
 	ASSERT_LE(0, areas_before);
 
 	make_idle_vms(_metadata, vms, n, image);
@@ -434,10 +414,10 @@ TEST_F_TIMEOUT(pv, many_idle_vms_leave_host_memory_flat, 600)
 		resident += st.resident_pages;
 		host += st.host_bytes;
 	}
-	areas_during = module_vmalloc_areas();
+	areas_during = denali_module_vmallocs();
 	end_vms(vms, n);
 	after = meminfo_kb("MemAvailable:");
-	areas_after = module_vmalloc_areas();
+	areas_after = denali_module_vmallocs();
 	close(image);
 	free(vms);
 

@@ -436,22 +436,6 @@ static bool alive(pid_t pid)
 	return ret;
 }
 
-/* The module's vmalloc areas ("[denali]" in /proc/vmallocinfo). */
-static long denali_vmallocs(void)
-{
-	FILE *f = fopen("/proc/vmallocinfo", "r");
-	char line[512];
-	long n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[denali]"))
-			n++;
-	fclose(f);
-	return n;
-}
-
 /* The runner pid of VM @id, or 0. */
 static pid_t runner_of(__u32 id)
 {
@@ -706,7 +690,7 @@ TEST_F_TIMEOUT(pool, sigkill_of_a_thousand_leaves_nothing, TEST_TIMEOUT_S)
 	pid_t pid;
 
 	listed0 = listed_vms();
-	before = denali_vmallocs();
+	before = denali_module_vmallocs();
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
 	rl.rlim_cur = rl.rlim_max;
@@ -743,10 +727,10 @@ TEST_F_TIMEOUT(pool, sigkill_of_a_thousand_leaves_nothing, TEST_TIMEOUT_S)
 	for (i = 0; i < HANG_MS / 10 && listed_vms() != listed0; i++)
 		denali_sleep_ms(10);
 	EXPECT_EQ(listed0, listed_vms());
-	after = denali_vmallocs();
+	after = denali_module_vmallocs();
 	for (i = 0; i < HANG_MS / 10 && after != before; i++) {
 		denali_sleep_ms(10);
-		after = denali_vmallocs();
+		after = denali_module_vmallocs();
 	}
 	EXPECT_EQ(before, after);
 }

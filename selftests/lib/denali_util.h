@@ -208,4 +208,10 @@ int denali_read_line(const char *path, char *buf, size_t cap);
 /* Pin the calling thread to @cpu. */
 int denali_pin_self(int cpu);
 
+/*
+ * Live vmalloc/vmap areas allocated from the module ("[denali]" in
+ * /proc/vmallocinfo): exact where MemAvailable is not.  -1 if unreadable.
+ */
+long denali_module_vmallocs(void);
+
 #endif /* DENALI_SELFTEST_UTIL_H */
